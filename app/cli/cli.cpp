@@ -1,0 +1,88 @@
+#include "app/cli/cli.h"
+
+#include <QFile>
+
+using namespace Qt::StringLiterals;
+
+namespace Pm::Cli {
+
+namespace {
+
+void printUsage(Io io)
+{
+    io.out << u"Usage: pm-connector <command> [options]\n"
+              u"\n"
+              u"Payment Manager's headless connector and administrator tools.\n"
+              u"\n"
+              u"Commands:\n"
+              u"  jws sign       Sign an FSPIOP request and print the headers to send\n"
+              u"  jws verify     Verify an FSPIOP request's signature\n"
+              u"  ilp build      Build an ILP packet, condition and fulfilment as a payee would\n"
+              u"  ilp decode     Decode an ILP packet and its transaction object\n"
+              u"  ilp check      Check a fulfilment against a condition\n"
+              u"\n"
+              u"Run 'pm-connector <command> --help' for a command's options.\n"_s;
+    io.out.flush();
+}
+
+} // namespace
+
+int failWith(Io io, int code, const QString &message)
+{
+    io.err << u"pm-connector: "_s << message << u'\n';
+    io.err.flush();
+    return code;
+}
+
+std::optional<int> parseArguments(QCommandLineParser &parser, const QStringList &args, Io io,
+                                  const QString &commandName)
+{
+    parser.setSingleDashWordOptionMode(QCommandLineParser::ParseAsLongOptions);
+    const QCommandLineOption help({u"h"_s, u"help"_s}, u"Show this help."_s);
+    parser.addOption(help);
+    QStringList argv = args;
+    argv.prepend(u"pm-connector "_s + commandName);
+    if (!parser.parse(argv))
+        return failWith(io, ExitBadUsage, commandName + u": "_s + parser.errorText());
+    if (parser.isSet(help)) {
+        QString text = parser.helpText();
+        text.replace(u"Usage: pm-connector "_s + commandName, u"Usage: pm-connector "_s + commandName);
+        io.out << text;
+        io.out.flush();
+        return ExitOk;
+    }
+    return std::nullopt;
+}
+
+std::optional<QByteArray> readInputFile(Io io, const QString &path, const QString &what)
+{
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly)) {
+        failWith(io, ExitBadUsage,
+                 u"cannot read %1 '%2': %3"_s.arg(what, path, file.errorString()));
+        return std::nullopt;
+    }
+    return file.readAll();
+}
+
+int run(const QStringList &args, Io io)
+{
+    if (args.isEmpty() || args.first() == u"--help"_s || args.first() == u"-h"_s
+        || args.first() == u"help"_s) {
+        printUsage(io);
+        return args.isEmpty() ? ExitBadUsage : ExitOk;
+    }
+    if (args.first() == u"--version"_s) {
+        io.out << u"pm-connector " PM_VERSION "\n"_s;
+        return ExitOk;
+    }
+    const QString &group = args.first();
+    if (group == u"jws"_s)
+        return runJws(args, io);
+    if (group == u"ilp"_s)
+        return runIlp(args, io);
+    return failWith(io, ExitBadUsage,
+                    u"unknown command '%1' (run 'pm-connector --help' for the list)"_s.arg(group));
+}
+
+} // namespace Pm::Cli

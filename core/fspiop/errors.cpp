@@ -1,0 +1,1 @@
+#include "core/fspiop/errors.h"

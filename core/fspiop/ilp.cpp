@@ -1,0 +1,1 @@
+#include "core/fspiop/ilp.h"
