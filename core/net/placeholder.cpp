@@ -1,0 +1,1 @@
+// replaced by the HTTP server and client sources
