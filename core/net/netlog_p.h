@@ -1,0 +1,7 @@
+#pragma once
+
+#include <QLoggingCategory>
+
+namespace Pm::Net::Internal {
+Q_DECLARE_LOGGING_CATEGORY(lcNet)
+}

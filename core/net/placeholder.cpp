@@ -1,1 +1,0 @@
-// replaced by the HTTP server and client sources

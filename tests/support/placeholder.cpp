@@ -1,1 +1,0 @@
-// replaced by test support sources
