@@ -90,7 +90,10 @@ public:
     Http1Server();
     ~Http1Server() override;
 
-    void setHandler(Handler handler) override { m_handler = std::move(handler); }
+    void setHandler(Handler handler) override
+    {
+        m_handler = handler ? std::make_shared<Handler>(std::move(handler)) : nullptr;
+    }
     Result<quint16> listen(const HttpServerOptions &options) override;
     bool isListening() const override;
     quint16 serverPort() const override;
@@ -100,14 +103,15 @@ public:
     int connectionCount() const override { return int(m_connections.size()); }
 
     // For ServerConnection.
-    const Handler &handler() const { return m_handler; }
+    /** Shared so that a handler that destroys the server is not destroyed while it runs. */
+    std::shared_ptr<Handler> handler() const { return m_handler; }
     void connectionFinished(ServerConnection *connection);
 
 private:
     void onPendingConnection();
     void stopListening();
 
-    Handler m_handler;
+    std::shared_ptr<Handler> m_handler;
     HttpServerOptions m_options;
     std::unique_ptr<QTcpServer> m_listener;
     std::unordered_set<ServerConnection *> m_connections;

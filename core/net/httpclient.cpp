@@ -188,6 +188,7 @@ void ClientConnection::writeRequest()
     m_parser.reset();
     m_parser.setRequestWasHead(r.method == "HEAD");
     m_requestSent = true;
+    m_receivedForExchange = 0;
     m_socket->write(out);
 }
 
@@ -195,7 +196,9 @@ void ClientConnection::onReadyRead()
 {
     if (m_closed)
         return;
-    m_buffer.append(m_socket->readAll());
+    const QByteArray bytes = m_socket->readAll();
+    m_receivedForExchange += bytes.size();
+    m_buffer.append(bytes);
     if (!m_exchange) {
         // Nothing is expected on an idle connection: the peer misbehaves; do not reuse it.
         qCDebug(lcNet) << "unexpected data from" << peer() << "on an idle connection";
@@ -260,7 +263,7 @@ void ClientConnection::failExchange(HttpClientErrorKind kind, const QString &mes
     std::unique_ptr<Exchange> exchange = std::move(m_exchange);
     const bool sent = m_requestSent;
     const bool reused = m_served > 0;
-    const bool receivedNothing = m_buffer.isEmpty() && !m_parser.headComplete();
+    const bool receivedNothing = m_receivedForExchange == 0;
     closeNow();
     if (!exchange)
         return;
@@ -292,7 +295,9 @@ void ClientConnection::onSocketError()
     if (m_socket->error() == QAbstractSocket::RemoteHostClosedError
         || m_socket->state() == QAbstractSocket::UnconnectedState) {
         // Read what arrived before the close; a read-until-close body completes here.
-        m_buffer.append(m_socket->readAll());
+        const QByteArray bytes = m_socket->readAll();
+        m_receivedForExchange += bytes.size();
+        m_buffer.append(bytes);
         parseResponse();
         if (!m_exchange || m_closed)
             return;
@@ -333,11 +338,22 @@ void ClientConnection::failFromSocket()
         const QString cause = m_tlsErrors.isEmpty() ? text : m_tlsErrors.first();
         failExchange(HttpClientErrorKind::TlsFailure,
                      u"TLS handshake with %1 failed: %2"_s.arg(where, cause),
-                     m_tlsErrors.isEmpty() ? QString() : m_tlsErrors.join(u"; "_s));
+                     m_tlsErrors.size() > 1 ? m_tlsErrors.join(u"; "_s) : QString());
         return;
     }
     default:
         break;
+    }
+    if (m_tls && m_served == 0 && m_receivedForExchange == 0
+        && error == QAbstractSocket::RemoteHostClosedError) {
+        // With TLS 1.3 the client's side of the handshake completes before the server has checked
+        // the client certificate; a server that rejects it (Qt's does so without an alert) just
+        // closes the new connection before answering anything.
+        failExchange(HttpClientErrorKind::TlsFailure,
+                     u"TLS peer %1 closed the new connection without answering "
+                     "(client certificate not accepted?)"_s.arg(where),
+                     text);
+        return;
     }
     if (m_tls && !m_ready) {
         failExchange(HttpClientErrorKind::TlsFailure,

@@ -87,6 +87,7 @@ private:
     QStringList m_tlsErrors;
     QString m_alert;
     int m_served = 0;
+    qint64 m_receivedForExchange = 0; // response bytes received for the current exchange
     bool m_ready = false;        // connected (and encrypted for TLS)
     bool m_requestSent = false;
     bool m_retired = false;

@@ -32,7 +32,7 @@ public:
     /** Responses only: the request was HEAD, so the response has no body. */
     void setRequestWasHead(bool head) { m_requestWasHead = head; }
 
-    bool headComplete() const { return m_phase > Phase::Head; }
+    bool headComplete() const { return m_phase == Phase::Body || m_phase == Phase::Done; }
     qsizetype consumed() const { return m_pos; }
     /** True once the head is parsed and the message declares a body still to be received. */
     bool expectsBody() const { return m_bodyMode != BodyMode::None; }

@@ -285,11 +285,12 @@ void ServerConnection::dispatch(HttpRequest request, bool head, bool closeAfter)
     slot.versionMinor = request.versionMinor;
     m_slots.push_back(std::move(slot));
 
-    if (!m_server || !m_server->handler()) {
+    const std::shared_ptr<HttpServer::Handler> handler = m_server ? m_server->handler() : nullptr;
+    if (!handler) {
         respond(sequence, 503, {{"Content-Type"_ba, "text/plain"_ba}}, "no handler\n"_ba);
         return;
     }
-    m_server->handler()(std::move(request), HttpResponder(this, sequence));
+    (*handler)(std::move(request), HttpResponder(this, sequence));
 }
 
 void ServerConnection::queueError(int status, const QByteArray &text)
