@@ -190,6 +190,7 @@ void ClientConnection::writeRequest()
     m_requestSent = true;
     m_receivedForExchange = 0;
     m_socket->write(out);
+    m_socket->flush(); // now, not on the next event loop pass (see ServerConnection::flush)
 }
 
 void ClientConnection::onReadyRead()
