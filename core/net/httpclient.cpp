@@ -177,6 +177,9 @@ void ClientConnection::writeRequest()
         out += value;
         out += "\r\n"_ba;
     }
+    m_closeAfterExchange = r.headers.hasToken("connection", "close");
+    if (m_closeAfterExchange)
+        out += "Connection: close\r\n"_ba;
     if (!r.body.isEmpty() || r.method == "POST" || r.method == "PUT" || r.method == "PATCH") {
         out += "Content-Length: "_ba;
         out += QByteArray::number(r.body.size());
@@ -239,7 +242,7 @@ void ClientConnection::parseResponse()
                                    ? !response.headers.hasToken("connection", "close")
                                    : response.headers.hasToken("connection", "keep-alive");
         m_parser.reset();
-        succeed(std::move(response), keepAlive && m_buffer.isEmpty());
+        succeed(std::move(response), keepAlive && m_buffer.isEmpty() && !m_closeAfterExchange);
         return;
     }
 }

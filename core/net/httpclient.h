@@ -21,7 +21,11 @@ struct HttpClientRequest
 {
     QByteArray method = "GET";
     QUrl url;                 ///< http:// or https:// with host, optional port, path and query
-    HttpHeaders headers;      ///< Host, Content-Length and Connection are set by the client
+    /**
+     * Host, Content-Length and Transfer-Encoding are set by the client; "Connection: close" is
+     * honoured (the connection is not reused), other Connection values are dropped.
+     */
+    HttpHeaders headers;
     QByteArray body;
     /** Limit for the whole exchange (connect, TLS, send, response); 0 = the client's default. */
     std::chrono::milliseconds timeout{0};

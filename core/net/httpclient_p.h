@@ -91,6 +91,7 @@ private:
     bool m_ready = false;        // connected (and encrypted for TLS)
     bool m_requestSent = false;
     bool m_retired = false;
+    bool m_closeAfterExchange = false; // the caller asked for "Connection: close"
     bool m_closed = false;
 };
 

@@ -230,6 +230,21 @@ private slots:
         QTRY_COMPARE(m_server->connectionCount(), 0);
     }
 
+    void connectionCloseIsHonoured()
+    {
+        auto client = createHttpClient();
+        for (int i = 0; i < 3; ++i) {
+            HttpClientRequest request = get(m_port, u"/close"_s);
+            request.headers.add("Connection"_ba, "close"_ba);
+            const auto result = roundTrip(*client, request);
+            QVERIFY(result && result->has_value());
+            QCOMPARE((*result)->headers.value("connection"), "close"_ba);
+        }
+        QCOMPARE(client->connectionCount(), 0);
+        QCOMPARE(m_seen.size(), size_t(3));
+        QVERIFY(m_seen[0].peerPort != m_seen[1].peerPort);
+    }
+
     void concurrentRequestsShareAPool()
     {
         HttpClientOptions options;
