@@ -1,7 +1,6 @@
 #include "core/fspiop/headers.h"
 
 #include <QRandomGenerator>
-#include <QTimeZone>
 
 #include <algorithm>
 #include <array>
@@ -210,7 +209,7 @@ Result<QDateTime> parseHttpDate(QStringView text)
     if (weekday != QStringView(kWeekdays[std::size_t(date.dayOfWeek() - 1)])) {
         return fail(3101, u"Date: \""_s + text + u"\" names the wrong day of the week"_s);
     }
-    return QDateTime(date, time, QTimeZone::utc());
+    return QDateTime(date, time, Qt::UTC);
 }
 
 // ---------------------------------------------------------------------------------------------

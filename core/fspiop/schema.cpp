@@ -241,8 +241,8 @@ bool isHandled(const std::string &keyword)
  * so that the first error valijson reports is the one ajv reports first (valijson's allOf stops at
  * the first failing piece, as ajv stops at the first failing keyword):
  *   type; const, enum, not, anyOf, oneOf, allOf; numeric limits; maxLength, minLength, pattern;
- *   maxItems, minItems, uniqueItems, items; maxProperties, minProperties, required,
- *   additionalProperties; then each of `properties` in the schema's own order.
+ *   maxItems, minItems, uniqueItems, items; maxProperties, minProperties, each `required` name in
+ *   the schema's order, additionalProperties; then each of `properties` in the schema's order.
  * Annotations are dropped. Keywords the FSPIOP schemas do not use fail loudly (format,
  * patternProperties, $ref, ...), so that a schema update that needs them is noticed in tests.
  */
@@ -368,8 +368,10 @@ Result<VJson> prepare(const OJson &schema, const QString &where)
     if (const auto required = schema.find("required"); required != schema.end()) {
         if (!required->is_array())
             return fail(0, where + u"/required: must be an array"_s);
-        if (!required->empty())
-            piece("required", VJson(*required));
+        // One piece per name: valijson checks a required list in sorted order, ajv in the
+        // schema's order, and the first missing name is the one reported.
+        for (const OJson &name : *required)
+            piece("required", VJson::array({VJson(name)}));
     }
     const auto properties = schema.find("properties");
     if (properties != schema.end() && !properties->is_object())
