@@ -15,6 +15,7 @@
 #include <openssl/rsa.h>
 #include <openssl/x509.h>
 
+#include <algorithm>
 #include <array>
 #include <climits>
 #include <cstring>
@@ -251,18 +252,38 @@ Result<std::shared_ptr<const KeyData>> makeKeyData(EvpPkeyPtr pkey, bool forSign
     return std::shared_ptr<const KeyData>(std::move(data));
 }
 
-/** The label of the first PEM block ("PUBLIC KEY", "CERTIFICATE"…), or empty if there is none. */
-QByteArrayView pemLabel(QByteArrayView pem)
+/** The labels of the PEM blocks in `pem` ("PUBLIC KEY", "CERTIFICATE"…), in order. */
+QList<QByteArrayView> pemLabels(QByteArrayView pem)
 {
     static constexpr QByteArrayView Begin("-----BEGIN ");
-    const qsizetype start = pem.indexOf(Begin);
-    if (start < 0)
-        return {};
-    const qsizetype labelStart = start + Begin.size();
-    const qsizetype end = pem.sliced(labelStart).indexOf(QByteArrayView("-----"));
-    if (end < 0)
-        return {};
-    return pem.sliced(labelStart, end);
+    static constexpr QByteArrayView Dashes("-----");
+    QList<QByteArrayView> labels;
+    qsizetype from = 0;
+    while (true) {
+        const qsizetype start = pem.indexOf(Begin, from);
+        if (start < 0)
+            break;
+        const qsizetype labelStart = start + Begin.size();
+        const qsizetype end = pem.indexOf(Dashes, labelStart);
+        if (end < 0)
+            break;
+        labels.append(pem.sliced(labelStart, end - labelStart));
+        from = end + Dashes.size();
+    }
+    return labels;
+}
+
+bool isPrivateKeyLabel(QByteArrayView label)
+{
+    return label.endsWith(QByteArrayView("PRIVATE KEY"));
+}
+
+QString labelList(const QList<QByteArrayView> &labels)
+{
+    QStringList names;
+    for (const QByteArrayView label : labels)
+        names << u"'"_s + QString::fromLatin1(label) + u"'"_s;
+    return names.join(u", "_s);
 }
 
 BioPtr memoryBio(QByteArrayView data)
@@ -429,11 +450,13 @@ SigningKey::SigningKey(std::shared_ptr<const Internal::KeyData> data)
 Result<SigningKey> SigningKey::fromPem(QByteArrayView pem, QByteArrayView passphrase)
 {
     const ErrorQueueMark mark;
-    const QByteArrayView label = pemLabel(pem);
-    if (label.isEmpty())
+    // PEM_read_bio_PrivateKey skips other blocks (such as the "EC PARAMETERS" that
+    // `openssl ecparam -genkey` writes first), so look for a private key among all of them.
+    const QList<QByteArrayView> labels = pemLabels(pem);
+    if (labels.isEmpty())
         return fail(0, u"bad PEM: no '-----BEGIN …-----' line found"_s);
-    if (!label.endsWith(QByteArrayView("PRIVATE KEY")))
-        return fail(0, u"bad PEM: expected a private key, found '%1'"_s.arg(QString::fromLatin1(label)));
+    if (std::none_of(labels.begin(), labels.end(), isPrivateKeyLabel))
+        return fail(0, u"bad PEM: expected a private key, found %1"_s.arg(labelList(labels)));
     BioPtr bio = memoryBio(pem);
     PassphraseState state{passphrase};
     EvpPkeyPtr pkey(PEM_read_bio_PrivateKey(bio.get(), nullptr, &passphraseCallback, &state));
@@ -475,14 +498,23 @@ VerificationKey::VerificationKey(std::shared_ptr<const Internal::KeyData> data)
 Result<VerificationKey> VerificationKey::fromPem(QByteArrayView pem)
 {
     const ErrorQueueMark mark;
-    const QByteArrayView label = pemLabel(pem);
-    if (label.isEmpty())
+    // The first block that holds a key decides; others (EC PARAMETERS…) are skipped.
+    const QList<QByteArrayView> labels = pemLabels(pem);
+    if (labels.isEmpty())
         return fail(0, u"bad PEM: no '-----BEGIN …-----' line found"_s);
+    const auto holdsKey = [](QByteArrayView label) {
+        return isPrivateKeyLabel(label) || label.endsWith(QByteArrayView("CERTIFICATE"))
+               || label == QByteArrayView("PUBLIC KEY") || label == QByteArrayView("RSA PUBLIC KEY");
+    };
+    const auto keyLabel = std::find_if(labels.begin(), labels.end(), holdsKey);
+    if (keyLabel == labels.end())
+        return fail(0, u"bad PEM: expected a public key or certificate, found %1"_s.arg(labelList(labels)));
+    const QByteArrayView label = *keyLabel;
+    if (isPrivateKeyLabel(label))
+        return fail(0, u"this PEM holds a private key: give the peer's public key or certificate"_s);
     EvpPkeyPtr pkey;
     BioPtr bio = memoryBio(pem);
-    if (label.endsWith(QByteArrayView("PRIVATE KEY"))) {
-        return fail(0, u"this PEM holds a private key: give the peer's public key or certificate"_s);
-    } else if (label.endsWith(QByteArrayView("CERTIFICATE"))) {
+    if (label.endsWith(QByteArrayView("CERTIFICATE"))) {
         X509Ptr certificate(PEM_read_bio_X509_AUX(bio.get(), nullptr, nullptr, nullptr));
         if (!certificate)
             return fail(0, u"bad PEM: cannot read the certificate"_s, lastOpensslError());
@@ -493,7 +525,7 @@ Result<VerificationKey> VerificationKey::fromPem(QByteArrayView pem)
         pkey.reset(PEM_read_bio_PUBKEY(bio.get(), nullptr, nullptr, nullptr));
         if (!pkey)
             return fail(0, u"bad PEM: cannot read the public key"_s, lastOpensslError());
-    } else if (label == QByteArrayView("RSA PUBLIC KEY")) {
+    } else { // RSA PUBLIC KEY (PKCS#1)
         EVP_PKEY *raw = nullptr;
         DecoderCtxPtr decoder(OSSL_DECODER_CTX_new_for_pkey(&raw, "PEM", "type-specific", "RSA",
                                                             EVP_PKEY_PUBLIC_KEY, nullptr, nullptr));
@@ -502,9 +534,6 @@ Result<VerificationKey> VerificationKey::fromPem(QByteArrayView pem)
         if (!decoder || OSSL_DECODER_from_data(decoder.get(), &cursor, &remaining) != 1 || !raw)
             return fail(0, u"bad PEM: cannot read the RSA public key"_s, lastOpensslError());
         pkey.reset(raw);
-    } else {
-        return fail(0, u"bad PEM: expected a public key or certificate, found '%1'"_s.arg(
-                           QString::fromLatin1(label)));
     }
     auto data = makeKeyData(std::move(pkey), false);
     if (!data)

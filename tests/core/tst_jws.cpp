@@ -895,6 +895,25 @@ private slots:
         QVERIFY2(key.error().message.contains(u"unsupported key type"_s), qPrintable(key.error().message));
     }
 
+    void ecKeyAfterParametersBlock()
+    {
+        // `openssl ecparam -name prime256v1 -genkey` writes EC PARAMETERS, then EC PRIVATE KEY.
+        const PkeyPtr ec = generateEc("P-256");
+        BioPtr bio(BIO_new(BIO_s_mem()));
+        PEM_write_bio_Parameters(bio.get(), ec.get());
+        const QByteArray pem = QByteArray(bioText(bio.get()) + privatePem(ec.get(), true));
+        QVERIFY(pem.startsWith("-----BEGIN EC PARAMETERS-----"));
+        const auto key = Jws::SigningKey::fromPem(pem);
+        QVERIFY2(key, qPrintable(why(key)));
+        QCOMPARE(key->algorithm(), Jws::Algorithm::ES256);
+        // Parameters alone are no key, for either side.
+        const QByteArray parametersOnly = bioText(bio.get());
+        QVERIFY(Jws::SigningKey::fromPem(parametersOnly).error().message.contains(u"found 'EC PARAMETERS'"_s));
+        QVERIFY(Jws::VerificationKey::fromPem(parametersOnly).error().message.contains(u"found 'EC PARAMETERS'"_s));
+        // A public key after a parameters block is found too.
+        QVERIFY(Jws::VerificationKey::fromPem(QByteArray(parametersOnly + key->publicKeyPem())));
+    }
+
     void encryptedPrivateKey()
     {
         const PkeyPtr ec = generateEc("P-256");
