@@ -7,13 +7,13 @@
 
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
-#include <openssl/hmac.h>
 #include <openssl/sha.h>
 
 #include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <cstring>
+#include <memory>
 #include <type_traits>
 #include <vector>
 
@@ -47,18 +47,31 @@ constexpr std::size_t base64Length(std::size_t n, bool pad) noexcept
     return pad ? (n + 2) / 3 * 4 : (n * 4 + 2) / 3;
 }
 
+/** For each 12-bit value, its two base64 characters: one table per alphabet. */
+constexpr std::array<char, 8192> makePairTable(const char *alphabet)
+{
+    std::array<char, 8192> table{};
+    for (std::size_t v = 0; v < 4096; ++v) {
+        table[2 * v] = alphabet[v >> 6];
+        table[2 * v + 1] = alphabet[v & 63];
+    }
+    return table;
+}
+constexpr std::array<char, 8192> kStdPairs = makePairTable(kStdAlphabet);
+constexpr std::array<char, 8192> kUrlPairs = makePairTable(kUrlAlphabet);
+
 /** Writes base64 of [data, data+n) at `out` (room for base64Length(n, pad)); returns the end. */
 char *writeBase64(const unsigned char *data, std::size_t n, char *out, bool url, bool pad) noexcept
 {
     const char *alphabet = url ? kUrlAlphabet : kStdAlphabet;
+    const char *pairs = url ? kUrlPairs.data() : kStdPairs.data();
     std::size_t i = 0;
     for (; i + 3 <= n; i += 3) {
         const std::uint32_t v = (std::uint32_t{data[i]} << 16) | (std::uint32_t{data[i + 1]} << 8)
                                 | std::uint32_t{data[i + 2]};
-        *out++ = alphabet[(v >> 18) & 63];
-        *out++ = alphabet[(v >> 12) & 63];
-        *out++ = alphabet[(v >> 6) & 63];
-        *out++ = alphabet[v & 63];
+        std::memcpy(out, pairs + 2 * (v >> 12), 2);
+        std::memcpy(out + 2, pairs + 2 * (v & 0xfff), 2);
+        out += 4;
     }
     const std::size_t rest = n - i;
     if (rest == 1) {
@@ -148,25 +161,134 @@ std::optional<std::string> decodeBase64Any(std::string_view text)
 }
 
 // ---------------------------------------------------------------------------------------------
-// Hashes (OpenSSL one-shot calls: no context objects to own)
+// Hashes. HMAC-SHA-256 is computed from the key's precomputed inner and outer SHA-256 states
+// (RFC 2104), so a build costs two context copies instead of a provider fetch per call.
 
-std::optional<Digest> hmacSha256(std::string_view key, std::string_view message)
+template<class T, void (*F)(T *)>
+struct OsslDeleter
 {
-    Digest out{};
-    unsigned int length = 0;
-    if (HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()), bytes(message), message.size(),
-             out.data(), &length)
-            == nullptr
-        || length != out.size())
-        return std::nullopt;
-    return out;
-}
+    void operator()(T *p) const noexcept { F(p); }
+};
+using EvpMdPtr = std::unique_ptr<EVP_MD, OsslDeleter<EVP_MD, &EVP_MD_free>>;
+using EvpMdCtxPtr = std::unique_ptr<EVP_MD_CTX, OsslDeleter<EVP_MD_CTX, &EVP_MD_CTX_free>>;
 
 Digest sha256(const Digest &data)
 {
     Digest out{};
     SHA256(data.data(), data.size(), out.data());
     return out;
+}
+
+} // namespace
+
+namespace Internal {
+
+/** An HMAC-SHA-256 key, held only as the hash states after the padded key blocks. */
+struct HmacKey
+{
+    EvpMdPtr md;
+    EvpMdCtxPtr inner; ///< SHA-256 state after (key XOR ipad)
+    EvpMdCtxPtr outer; ///< SHA-256 state after (key XOR opad)
+
+    /** Null on an OpenSSL failure (no SHA-256 provider, out of memory). */
+    static std::unique_ptr<HmacKey> create(std::string_view key)
+    {
+        constexpr std::size_t kBlock = 64;
+        auto k = std::make_unique<HmacKey>();
+        k->md.reset(EVP_MD_fetch(nullptr, "SHA256", nullptr));
+        k->inner.reset(EVP_MD_CTX_new());
+        k->outer.reset(EVP_MD_CTX_new());
+        if (!k->md || !k->inner || !k->outer)
+            return nullptr;
+        std::array<unsigned char, kBlock> block{};
+        Digest hashedKey{};
+        if (key.size() > kBlock) { // RFC 2104: long keys are hashed first
+            unsigned int length = 0;
+            if (!EVP_Digest(key.data(), key.size(), hashedKey.data(), &length, k->md.get(), nullptr))
+                return nullptr;
+            std::memcpy(block.data(), hashedKey.data(), hashedKey.size());
+        } else {
+            std::memcpy(block.data(), key.data(), key.size());
+        }
+        std::array<unsigned char, kBlock> ipad{};
+        std::array<unsigned char, kBlock> opad{};
+        for (std::size_t i = 0; i < kBlock; ++i) {
+            ipad[i] = block[i] ^ 0x36;
+            opad[i] = block[i] ^ 0x5c;
+        }
+        const bool ok = EVP_DigestInit_ex(k->inner.get(), k->md.get(), nullptr)
+                        && EVP_DigestUpdate(k->inner.get(), ipad.data(), ipad.size())
+                        && EVP_DigestInit_ex(k->outer.get(), k->md.get(), nullptr)
+                        && EVP_DigestUpdate(k->outer.get(), opad.data(), opad.size());
+        OPENSSL_cleanse(block.data(), block.size());
+        OPENSSL_cleanse(hashedKey.data(), hashedKey.size());
+        OPENSSL_cleanse(ipad.data(), ipad.size());
+        OPENSSL_cleanse(opad.data(), opad.size());
+        return ok ? std::move(k) : nullptr;
+    }
+};
+
+} // namespace Internal
+
+namespace {
+
+/** One HMAC computation over a message fed in pieces. Safe on a shared const HmacKey. */
+class Hmac
+{
+public:
+    explicit Hmac(const Internal::HmacKey &key) : m_key(key), m_ctx(EVP_MD_CTX_new())
+    {
+        m_ok = m_ctx && EVP_MD_CTX_copy_ex(m_ctx.get(), key.inner.get());
+    }
+
+    void update(const void *data, std::size_t size)
+    {
+        m_ok = m_ok && EVP_DigestUpdate(m_ctx.get(), data, size);
+    }
+
+    std::optional<Digest> finish()
+    {
+        Digest innerHash{};
+        Digest out{};
+        unsigned int length = 0;
+        m_ok = m_ok && EVP_DigestFinal_ex(m_ctx.get(), innerHash.data(), &length)
+               && EVP_MD_CTX_copy_ex(m_ctx.get(), m_key.outer.get())
+               && EVP_DigestUpdate(m_ctx.get(), innerHash.data(), innerHash.size())
+               && EVP_DigestFinal_ex(m_ctx.get(), out.data(), &length) && length == out.size();
+        if (!m_ok)
+            return std::nullopt;
+        return out;
+    }
+
+private:
+    const Internal::HmacKey &m_key;
+    EvpMdCtxPtr m_ctx;
+    bool m_ok = false;
+};
+
+std::optional<Digest> hmacSha256(const Internal::HmacKey *key, std::string_view message)
+{
+    if (!key)
+        return std::nullopt;
+    Hmac hmac(*key);
+    hmac.update(message.data(), message.size());
+    return hmac.finish();
+}
+
+/** HMAC over base64 (standard, padded) of `data`, encoded in chunks on the stack. */
+std::optional<Digest> hmacSha256OfBase64(const Internal::HmacKey *key, std::string_view data)
+{
+    if (!key)
+        return std::nullopt;
+    Hmac hmac(*key);
+    constexpr std::size_t kChunk = 3 * 512; // a multiple of 3: no padding inside the stream
+    char buffer[base64Length(kChunk, true)];
+    for (std::size_t pos = 0; pos < data.size(); pos += kChunk) {
+        const std::size_t n = std::min(kChunk, data.size() - pos);
+        const char *end = writeBase64(bytes(data) + pos, n, buffer, false, true);
+        hmac.update(buffer, static_cast<std::size_t>(end - buffer));
+    }
+    return hmac.finish();
 }
 
 Error hashFailure()
@@ -743,19 +865,29 @@ Error packetError(const QString &what)
 // ---------------------------------------------------------------------------------------------
 // Building
 
-/** Assembles packet bytes. `data` is the ASCII base64url of the transaction object. */
-std::string packetBytes(const Packet &p, const IlpTimestamp *expiresAt, std::string_view data)
+/**
+ * Assembles packet bytes. `data` is the packet's data field as is (`encodeData` false), or the
+ * transaction object JSON to be written as base64url straight into the packet (`encodeData` true).
+ */
+std::string packetBytes(const Packet &p, const IlpTimestamp *expiresAt, std::string_view data,
+                        bool encodeData)
 {
+    const std::size_t dataSize = encodeData ? base64Length(data.size(), false) : data.size();
     std::size_t contentSize = 8;
     if (p.version == Version::V1) {
         contentSize += lengthPrefixSize(p.account.size()) + p.account.size();
-        contentSize += lengthPrefixSize(data.size()) + data.size();
+        contentSize += lengthPrefixSize(dataSize) + dataSize;
         contentSize += 1; // extensions: none
     } else {
         contentSize += kTimestampLength + p.executionCondition.size();
         contentSize += lengthPrefixSize(p.destination.size()) + p.destination.size();
-        contentSize += lengthPrefixSize(data.size()) + data.size();
+        contentSize += lengthPrefixSize(dataSize) + dataSize;
     }
+    const auto writeData = [&](char *o) {
+        o = writeLengthPrefix(o, dataSize);
+        return encodeData ? writeBase64(bytes(data), data.size(), o, true, false)
+                          : writeBytes(o, data);
+    };
     std::string out(1 + lengthPrefixSize(contentSize) + contentSize, '\0');
     char *o = out.data();
     *o++ = static_cast<char>(p.version == Version::V1 ? kTypeIlpPayment : kTypeIlpPrepare);
@@ -764,8 +896,7 @@ std::string packetBytes(const Packet &p, const IlpTimestamp *expiresAt, std::str
     if (p.version == Version::V1) {
         o = writeLengthPrefix(o, p.account.size());
         o = writeBytes(o, p.account);
-        o = writeLengthPrefix(o, data.size());
-        o = writeBytes(o, data);
+        o = writeData(o);
         *o++ = 0;
     } else {
         o = writeBytes(o, std::string_view(expiresAt->data(), expiresAt->size()));
@@ -773,8 +904,7 @@ std::string packetBytes(const Packet &p, const IlpTimestamp *expiresAt, std::str
         o += p.executionCondition.size();
         o = writeLengthPrefix(o, p.destination.size());
         o = writeBytes(o, p.destination);
-        o = writeLengthPrefix(o, data.size());
-        o = writeBytes(o, data);
+        o = writeData(o);
     }
     Q_ASSERT(o == out.data() + out.size());
     return out;
@@ -848,7 +978,11 @@ bool isTruthy(const Json &v)
     }
 }
 
-/** Appends String.prototype.toLowerCase of `s` (ASCII fast path; Unicode through QString). */
+/**
+ * Appends String.prototype.toLowerCase of `s`: an ASCII fast path, else QString::toLower (full
+ * case mapping like JS, e.g. U+0130 → "i\u0307"; only Greek final sigma differs, and that result is
+ * not ASCII, which the address check refuses anyway).
+ */
 void appendLower(std::string &out, std::string_view s)
 {
     const bool ascii = std::all_of(s.begin(), s.end(),
@@ -858,10 +992,8 @@ void appendLower(std::string &out, std::string_view s)
             out.push_back(c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c);
         return;
     }
-    QString text = QString::fromUtf8(s.data(), static_cast<qsizetype>(s.size()));
-    // JS maps U+0130 (İ) to "i̇" (full case mapping); Qt's simple mapping would give "i".
-    text.replace(QChar(0x0130), u"i\u0307"_s);
-    const QByteArray lower = text.toLower().toUtf8();
+    const QByteArray lower
+        = QString::fromUtf8(s.data(), static_cast<qsizetype>(s.size())).toLower().toUtf8();
     out.append(lower.constData(), static_cast<std::size_t>(lower.size()));
 }
 
@@ -1034,7 +1166,7 @@ Result<Response> finishTooLarge(std::size_t chars)
                                  .arg(QString::number(chars), QString::number(kMaxPacketChars)));
 }
 
-Result<Response> buildV1(std::string_view key, QuoteInputs &&in, const Json &request)
+Result<Response> buildV1(const Internal::HmacKey *key, QuoteInputs &&in, const Json &request)
 {
     const auto account = payeeAddress(*member(request, "payee"));
     if (!account)
@@ -1043,8 +1175,7 @@ Result<Response> buildV1(std::string_view key, QuoteInputs &&in, const Json &req
     p.version = Version::V1;
     p.amount = in.amount;
     p.account = *account;
-    const std::string data = base64(in.transactionObject, true, false);
-    const std::string packet = packetBytes(p, nullptr, data);
+    const std::string packet = packetBytes(p, nullptr, in.transactionObject, true);
 
     Response r;
     r.ilpPacket = base64(packet, true, false);
@@ -1060,15 +1191,9 @@ Result<Response> buildV1(std::string_view key, QuoteInputs &&in, const Json &req
     return r;
 }
 
-std::optional<Digest> fulfilmentV4(std::string_view key, std::string_view transactionObject)
+Result<Response> buildV4(const Internal::HmacKey *key, QuoteInputs &&in)
 {
-    const std::string message = base64(transactionObject, false, true);
-    return hmacSha256(key, message);
-}
-
-Result<Response> buildV4(std::string_view key, QuoteInputs &&in)
-{
-    auto fulfilment = fulfilmentV4(key, in.transactionObject);
+    auto fulfilment = hmacSha256OfBase64(key, in.transactionObject);
     if (!fulfilment)
         return std::unexpected(hashFailure());
     const Digest condition = sha256(*fulfilment);
@@ -1078,8 +1203,7 @@ Result<Response> buildV4(std::string_view key, QuoteInputs &&in)
     p.amount = in.amount;
     p.destination = std::string(kMojaloopAddress);
     std::memcpy(p.executionCondition.data(), condition.data(), condition.size());
-    const std::string data = base64(in.transactionObject, true, false);
-    const std::string packet = packetBytes(p, &*in.expiresAt, data);
+    const std::string packet = packetBytes(p, &*in.expiresAt, in.transactionObject, true);
 
     Response r;
     r.ilpPacket = base64(packet, true, false);
@@ -1092,26 +1216,43 @@ Result<Response> buildV4(std::string_view key, QuoteInputs &&in)
     return r;
 }
 
-/** Throws out of nlohmann's parser when the document nests too deep (caught by the caller). */
-struct TooDeep
-{};
+/**
+ * The deepest nesting of objects and arrays in JSON text (strings skipped), so that a hostile
+ * packet is refused before anything recursive (serialising, printing) walks it.
+ */
+int jsonNestingDepth(std::string_view text) noexcept
+{
+    int depth = 0;
+    int deepest = 0;
+    bool inString = false;
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        const char c = text[i];
+        if (inString) {
+            if (c == '\\')
+                ++i;
+            else if (c == '"')
+                inString = false;
+        } else if (c == '"') {
+            inString = true;
+        } else if (c == '{' || c == '[') {
+            deepest = std::max(deepest, ++depth);
+        } else if (c == '}' || c == ']') {
+            --depth;
+        }
+    }
+    return deepest;
+}
 
 Result<Json> parseTransactionObject(std::string_view jsonText)
 {
+    if (jsonNestingDepth(jsonText) > kMaxJsonDepth)
+        return std::unexpected(packetError(
+            u"the transaction object is nested more than %1 levels deep"_s.arg(kMaxJsonDepth)));
     try {
-        Json value = Json::parse(
-            jsonText.begin(), jsonText.end(),
-            [](int depth, Json::parse_event_t, Json &) {
-                if (depth > kMaxJsonDepth)
-                    throw TooDeep{};
-                return true;
-            });
+        Json value = Json::parse(jsonText.begin(), jsonText.end());
         if (!value.is_object())
             return std::unexpected(packetError(u"the transaction object is not a JSON object"_s));
         return value;
-    } catch (const TooDeep &) {
-        return std::unexpected(packetError(
-            u"the transaction object is nested more than %1 levels deep"_s.arg(kMaxJsonDepth)));
     } catch (const nlohmann::json::exception &e) {
         return std::unexpected(
             Error{kMalformed, u"ilpPacket: the transaction object is not JSON"_s,
@@ -1135,31 +1276,19 @@ std::optional<Version> versionFromString(QStringView text) noexcept
 
 Builder::Builder(QStringView secret)
 {
+    // The SDK's HMAC key is the ASCII of base64(UTF-8 secret).
     QByteArray utf8 = secret.toUtf8();
-    m_key = base64(std::string_view(utf8.constData(), static_cast<std::size_t>(utf8.size())), false,
-                   true);
+    std::string key = base64(std::string_view(utf8.constData(),
+                                              static_cast<std::size_t>(utf8.size())),
+                             false, true);
+    m_key = Internal::HmacKey::create(key);
     OPENSSL_cleanse(utf8.data(), static_cast<std::size_t>(utf8.size()));
+    OPENSSL_cleanse(key.data(), key.size());
 }
 
-Builder::~Builder()
-{
-    OPENSSL_cleanse(m_key.data(), m_key.size());
-}
-
-Builder::Builder(Builder &&other) noexcept : m_key(std::move(other.m_key))
-{
-    other.m_key.clear();
-}
-
-Builder &Builder::operator=(Builder &&other) noexcept
-{
-    if (this != &other) {
-        OPENSSL_cleanse(m_key.data(), m_key.size());
-        m_key = std::move(other.m_key);
-        other.m_key.clear();
-    }
-    return *this;
-}
+Builder::~Builder() = default;
+Builder::Builder(Builder &&other) noexcept = default;
+Builder &Builder::operator=(Builder &&other) noexcept = default;
 
 Result<Response> Builder::buildForQuote(Version version, const nlohmann::ordered_json &quoteRequest,
                                         const nlohmann::ordered_json &quoteResponse) const
@@ -1170,8 +1299,8 @@ Result<Response> Builder::buildForQuote(Version version, const nlohmann::ordered
     if (!in)
         return std::unexpected(in.error());
     if (version == Version::V1)
-        return buildV1(m_key, std::move(*in), quoteRequest);
-    return buildV4(m_key, std::move(*in));
+        return buildV1(m_key.get(), std::move(*in), quoteRequest);
+    return buildV4(m_key.get(), std::move(*in));
 }
 
 Result<std::string> Builder::fulfilmentForPacket(std::string_view ilpPacket) const
@@ -1181,13 +1310,13 @@ Result<std::string> Builder::fulfilmentForPacket(std::string_view ilpPacket) con
         return std::unexpected(decoded.error());
     std::optional<Digest> fulfilment;
     if (decoded->packet.version == Version::V1) {
-        fulfilment = hmacSha256(m_key, ilpPacket);
+        fulfilment = hmacSha256(m_key.get(), ilpPacket);
     } else {
         std::string tx;
         tx.reserve(decoded->transactionObjectJson.size());
         if (!appendStable(tx, decoded->transactionObject, 0))
             return std::unexpected(tooDeep(u"ilpPacket: the transaction object"));
-        fulfilment = fulfilmentV4(m_key, tx);
+        fulfilment = hmacSha256OfBase64(m_key.get(), tx);
     }
     if (!fulfilment)
         return std::unexpected(hashFailure());
@@ -1299,8 +1428,9 @@ Result<std::string> encode(const Packet &packet)
     } else if (packet.version != Version::V1) {
         return fail(kValidation, u"ILP version must be 1 or 4"_s);
     }
-    const std::string bytes = packetBytes(packet, expiresAt ? &*expiresAt : nullptr, packet.data);
-    return base64(bytes, true, false);
+    const std::string raw = packetBytes(packet, expiresAt ? &*expiresAt : nullptr, packet.data,
+                                        false);
+    return base64(raw, true, false);
 }
 
 Result<std::string> conditionFromFulfilment(std::string_view fulfilment)

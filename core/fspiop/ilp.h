@@ -8,6 +8,7 @@
 
 #include <array>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -20,6 +21,10 @@
  * they are ASCII or UTF-8 bytes that go straight into nlohmann::json documents.
  */
 namespace Pm::Fspiop::Ilp {
+
+namespace Internal {
+struct HmacKey;
+} // namespace Internal
 
 /** ILP packet flavour: v1 = ILP payment (type 1), v4 = ILP prepare (type 12). */
 enum class Version : int {
@@ -70,9 +75,9 @@ struct DecodedPacket
 };
 
 /**
- * Builds ILP responses with one secret. Holds only the HMAC key derived from the secret
- * (base64 of its UTF-8 bytes), wiped on destruction. Const methods are safe to call from several
- * threads at once.
+ * Builds ILP responses with one secret. Keeps neither the secret nor the HMAC key (base64 of the
+ * secret's UTF-8 bytes), only the SHA-256 states after the key's padded blocks, which OpenSSL
+ * wipes when they are freed. Const methods are safe to call from several threads at once.
  */
 class Builder
 {
@@ -107,7 +112,7 @@ public:
     Result<std::string> fulfilmentForPacket(std::string_view ilpPacket) const;
 
 private:
-    std::string m_key;
+    std::unique_ptr<Internal::HmacKey> m_key; ///< null if OpenSSL failed; builds then fail
 };
 
 /** One-shot convenience: Builder(secret).buildForQuote(...). */

@@ -2,6 +2,7 @@
 
 #include <QCryptographicHash>
 #include <QFile>
+#include <QMessageAuthenticationCode>
 #include <QSet>
 #include <QTest>
 
@@ -502,6 +503,24 @@ private slots:
         QCOMPARE(Ilp::decode(built->ilpPacket)->packet.account,
                  std::string("g.PayeeFSP.account_id.abc-123.subx"));
 
+        // Unicode lower-casing: the Kelvin sign lowers to ASCII 'k'; Greek stays non-ASCII, and
+        // an ILP address must be printable ASCII.
+        const auto [request3, response3] = editedInput([](Json &rq, Json &) {
+            rq["payee"]["partyIdInfo"]["partyIdentifier"] = "\u212A9";
+        });
+        QCOMPARE(Ilp::decode(builder().buildForQuote(Ilp::Version::V1, request3, response3)
+                                 ->ilpPacket)
+                     ->packet.account,
+                 std::string("g.payeefsp.msisdn.k9"));
+        const auto [request4, response4] = editedInput([](Json &rq, Json &) {
+            rq["payee"]["partyIdInfo"]["partyIdentifier"] = "\u039F\u03A3";
+        });
+        const auto greek = builder().buildForQuote(Ilp::Version::V1, request4, response4);
+        QVERIFY(!greek.has_value());
+        QCOMPARE(greek.error().code, 3100);
+        QVERIFY(greek.error().message.startsWith(u"quoteRequest.payee.partyIdInfo: the ILP address"_s));
+        QVERIFY(builder().buildForQuote(Ilp::Version::V4, request4, response4).has_value());
+
         // An empty sub-id is left out, as the SDK does.
         const auto [request2, response2] = editedInput([](Json &rq, Json &) {
             rq["payee"]["partyIdInfo"]["partySubIdOrType"] = "";
@@ -786,7 +805,40 @@ private slots:
         const auto [request, response] = editedInput([](Json &, Json &) {});
         const auto built = b.buildForQuote(Ilp::Version::V1, request, response);
         QVERIFY(built.has_value());
-        QCOMPARE(*Ilp::buildForQuote(Ilp::Version::V1, u"secret", request, response), *built);
+        QVERIFY(*Ilp::buildForQuote(Ilp::Version::V1, u"secret", request, response) == *built);
+        // A moved-from builder fails cleanly.
+        QVERIFY(!a.buildForQuote(Ilp::Version::V1, request, response).has_value()); // NOLINT
+    }
+
+    void hmacMatchesIndependentImplementation_data()
+    {
+        QTest::addColumn<QString>("secret");
+        QTest::newRow("empty") << QString();
+        QTest::newRow("default") << u"mojaloop-sdk"_s;
+        QTest::newRow("48 bytes: 64-char key") << QString(48, u's');
+        QTest::newRow("49 bytes: key longer than a block") << QString(49, u's');
+        QTest::newRow("200 bytes") << QString(200, u'k');
+        QTest::newRow("non-ASCII") << u"sécret-ü-€-😀"_s;
+    }
+
+    void hmacMatchesIndependentImplementation()
+    {
+        // Key = ASCII(base64(UTF-8 secret)); v1 signs the packet string, v4 base64(tx JSON).
+        QFETCH(QString, secret);
+        const QByteArray key = secret.toUtf8().toBase64();
+        const auto [request, response] = editedInput([](Json &, Json &) {});
+        const Ilp::Builder b(secret);
+        const auto v1 = b.buildForQuote(Ilp::Version::V1, request, response);
+        QVERIFY(v1.has_value());
+        QCOMPARE(v1->fulfilment,
+                 base64UrlOf(QMessageAuthenticationCode::hash(qb(v1->ilpPacket), key,
+                                                              QCryptographicHash::Sha256)));
+        const auto v4 = b.buildForQuote(Ilp::Version::V4, request, response);
+        QVERIFY(v4.has_value());
+        QCOMPARE(v4->fulfilment,
+                 base64UrlOf(QMessageAuthenticationCode::hash(qb(v4->transactionObject).toBase64(),
+                                                              key, QCryptographicHash::Sha256)));
+        QCOMPARE(v4->condition, independentCondition(v4->fulfilment));
     }
 };
 
