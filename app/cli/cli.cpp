@@ -45,8 +45,13 @@ std::optional<int> parseArguments(QCommandLineParser &parser, const QStringList 
     if (!parser.parse(argv))
         return failWith(io, ExitBadUsage, commandName + u": "_s + parser.errorText());
     if (parser.isSet(help)) {
+        // helpText() names the running binary (a test's, when run in process): name ours instead.
         QString text = parser.helpText();
-        text.replace(u"Usage: pm-connector "_s + commandName, u"Usage: pm-connector "_s + commandName);
+        const qsizetype lineEnd = text.indexOf(u'\n');
+        const QString firstLine = text.left(lineEnd);
+        const qsizetype options = firstLine.indexOf(u" [options]"_s);
+        if (firstLine.startsWith(u"Usage: "_s) && options > 0)
+            text.replace(0, options, u"Usage: pm-connector "_s + commandName);
         io.out << text;
         io.out.flush();
         return ExitOk;
