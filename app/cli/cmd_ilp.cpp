@@ -41,32 +41,6 @@ void printJson(Io io, const Json &value)
     io.out.flush();
 }
 
-/**
- * parseArguments(), except that --help names the command ("Usage: pm-connector ilp build ...")
- * rather than the executable's path, which QCommandLineParser::helpText() takes from
- * QCoreApplication (a test binary, or a full path).
- */
-std::optional<int> parseIlpArguments(QCommandLineParser &parser, const QStringList &args, Io io,
-                                     const QString &command)
-{
-    const bool wantsHelp = args.contains(u"--help"_s) || args.contains(u"-h"_s)
-                           || args.contains(u"-help"_s);
-    if (!wantsHelp)
-        return parseArguments(parser, args, io, command);
-    parser.addOption(QCommandLineOption({u"h"_s, u"help"_s}, u"Show this help."_s));
-    QString text = parser.helpText();
-    const QString prefix = u"Usage: "_s;
-    if (text.startsWith(prefix)) {
-        qsizetype end = prefix.size();
-        while (end < text.size() && text.at(end) != u' ' && text.at(end) != u'\n')
-            ++end;
-        text.replace(prefix.size(), end - prefix.size(), u"pm-connector "_s + command);
-    }
-    io.out << text;
-    io.out.flush();
-    return ExitOk;
-}
-
 /** Parses a JSON input file; on failure writes one line and returns nullopt. */
 std::optional<Json> readJsonFile(Io io, const QString &command, const QString &path,
                                  const QString &what)
@@ -103,7 +77,7 @@ int runBuild(const QStringList &args, Io io)
                                             u"The FSPIOP PUT /quotes/{ID} body (JSON)."_s,
                                             u"FILE"_s);
     parser.addOptions({versionOption, secretOption, secretFileOption, requestOption, responseOption});
-    if (const auto stop = parseIlpArguments(parser, args, io, command))
+    if (const auto stop = parseArguments(parser, args, io, command))
         return *stop;
     if (!parser.positionalArguments().isEmpty())
         return failWith(io, ExitBadUsage, u"%1: unexpected argument '%2'"_s.arg(
@@ -172,7 +146,7 @@ int runDecode(const QStringList &args, Io io)
         u"Decodes an ILP packet (v1 payment or v4 prepare, base64url) and prints its fields and "
         u"the transaction object it carries as JSON. Amounts are in minor units."_s);
     parser.addPositionalArgument(u"PACKET"_s, u"The ilpPacket value (base64url)."_s);
-    if (const auto stop = parseIlpArguments(parser, args, io, command))
+    if (const auto stop = parseArguments(parser, args, io, command))
         return *stop;
     const QStringList positional = parser.positionalArguments();
     if (positional.size() != 1)
@@ -219,7 +193,7 @@ int runCheck(const QStringList &args, Io io)
     const QCommandLineOption conditionOption(u"condition"_s, u"The condition (base64url)."_s,
                                              u"C"_s);
     parser.addOptions({fulfilmentOption, conditionOption});
-    if (const auto stop = parseIlpArguments(parser, args, io, command))
+    if (const auto stop = parseArguments(parser, args, io, command))
         return *stop;
     if (!parser.positionalArguments().isEmpty())
         return failWith(io, ExitBadUsage, u"%1: unexpected argument '%2'"_s.arg(
