@@ -52,7 +52,8 @@ Result<void> lengthBetween(QStringView value, QStringView field, qsizetype min, 
 
 bool matches(QStringView pattern, QStringView value)
 {
-    return Internal::ecmaPatternMatches(pattern.toString(), value.toString());
+    // Registering is a hash look-up; the compiled expression is kept per thread.
+    return Internal::EcmaPattern(pattern.toString()).matches(value.toString());
 }
 
 } // namespace

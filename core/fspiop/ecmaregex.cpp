@@ -1,8 +1,12 @@
 #include "core/fspiop/ecmaregex.h"
 
 #include <QHash>
+#include <QStringList>
 
+#include <mutex>
+#include <optional>
 #include <utility>
+#include <vector>
 
 using namespace Qt::StringLiterals;
 
@@ -364,19 +368,67 @@ Result<QRegularExpression> compileEcmaPattern(const QString &ecmaPattern)
     return re;
 }
 
+namespace {
+
+// Every pattern ever registered, by id; never shrinks, so ids stay valid.
+struct PatternRegistry
+{
+    std::mutex mutex;
+    QHash<QString, int> ids;
+    QStringList patterns;
+};
+
+PatternRegistry &registry()
+{
+    static PatternRegistry r;
+    return r;
+}
+
+} // namespace
+
+EcmaPattern::EcmaPattern(const QString &ecmaPattern)
+{
+    PatternRegistry &r = registry();
+    std::lock_guard lock(r.mutex);
+    const auto it = r.ids.constFind(ecmaPattern);
+    if (it != r.ids.constEnd()) {
+        m_id = *it;
+        return;
+    }
+    m_id = int(r.patterns.size());
+    r.patterns.append(ecmaPattern);
+    r.ids.insert(ecmaPattern, m_id);
+}
+
+QString EcmaPattern::pattern() const
+{
+    PatternRegistry &r = registry();
+    std::lock_guard lock(r.mutex);
+    return r.patterns.at(m_id);
+}
+
+bool EcmaPattern::matches(const QString &subject) const
+{
+    struct Compiled
+    {
+        bool tried = false;
+        std::optional<QRegularExpression> re;
+    };
+    thread_local std::vector<Compiled> compiled;
+    if (std::size_t(m_id) >= compiled.size())
+        compiled.resize(std::size_t(m_id) + 1);
+    Compiled &c = compiled[std::size_t(m_id)];
+    if (!c.tried) {
+        c.tried = true;
+        if (auto re = compileEcmaPattern(pattern()))
+            c.re = std::move(*re);
+    }
+    return c.re && c.re->match(subject).hasMatch();
+}
+
 bool ecmaPatternMatches(const QString &ecmaPattern, const QString &subject)
 {
-    // One compiled expression per pattern and thread: QRegularExpression is reentrant, and a copy
-    // shares its compiled data, so each thread builds its own.
-    thread_local QHash<QString, std::optional<QRegularExpression>> cache;
-    auto it = cache.find(ecmaPattern);
-    if (it == cache.end()) {
-        if (cache.size() > 512)
-            cache.clear();
-        auto compiled = compileEcmaPattern(ecmaPattern);
-        it = cache.insert(ecmaPattern, compiled ? std::optional<QRegularExpression>(*compiled) : std::nullopt);
-    }
-    return it->has_value() && (*it)->match(subject).hasMatch();
+    return EcmaPattern(ecmaPattern).matches(subject);
 }
 
 } // namespace Pm::Fspiop::Internal

@@ -29,9 +29,31 @@ Result<QString> ecmaToPcre(const QString &ecmaPattern);
 Result<QRegularExpression> compileEcmaPattern(const QString &ecmaPattern);
 
 /**
- * Matches `subject` against an ECMAScript pattern the way JSON Schema does (a search, not a full
- * match), using a per-thread cache of compiled expressions. An untranslatable pattern never matches.
+ * An ECMAScript pattern registered once per process, for repeated matching from any thread.
+ *
+ * Each thread compiles its own QRegularExpression the first time it uses a pattern (Qt documents
+ * the class as reentrant, not thread-safe) and finds it again by index, without hashing the
+ * pattern. Copies share the registration.
  */
+class EcmaPattern
+{
+public:
+    explicit EcmaPattern(const QString &ecmaPattern);
+
+    /** The pattern as given. */
+    QString pattern() const;
+
+    /**
+     * True if the pattern matches somewhere in `subject` (JSON Schema semantics: a search, not a
+     * full match). An untranslatable pattern never matches.
+     */
+    bool matches(const QString &subject) const;
+
+private:
+    int m_id;
+};
+
+/** EcmaPattern(ecmaPattern).matches(subject), for one-off use. */
 bool ecmaPatternMatches(const QString &ecmaPattern, const QString &subject);
 
 } // namespace Pm::Fspiop::Internal

@@ -1,5 +1,7 @@
 #include "core/fspiop/errors.h"
 
+#include "core/fspiop/json.h"
+
 #include <algorithm>
 #include <array>
 
@@ -417,10 +419,10 @@ Result<ErrorInformation> parseErrorInformation(const nlohmann::ordered_json &bod
 
 Result<ErrorInformation> parseErrorInformation(QByteArrayView body)
 {
-    Json json = Json::parse(body.begin(), body.end(), nullptr, false);
-    if (json.is_discarded())
-        return fail(3101, u"body: is not valid JSON"_s);
-    return parseErrorInformation(json);
+    auto json = parseJson(body); // depth-limited, never throws
+    if (!json)
+        return fail(3101, u"body: "_s + json.error().message);
+    return parseErrorInformation(*json);
 }
 
 } // namespace Pm::Fspiop

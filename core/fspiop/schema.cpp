@@ -1,6 +1,7 @@
 #include "core/fspiop/schema.h"
 
 #include "core/fspiop/ecmaregex.h"
+#include "core/fspiop/json.h"
 
 #include <QFile>
 #include <QRegularExpression>
@@ -19,6 +20,7 @@
 #include <valijson/schema.hpp>
 #include <valijson/schema_parser.hpp>
 #include <valijson/validation_results.hpp>
+#include <valijson/validation_visitor.hpp>
 #include <valijson/validator.hpp>
 
 #include <algorithm>
@@ -26,7 +28,10 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <regex>
+#include <unordered_map>
 #include <new>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -49,6 +54,15 @@ using VJson = nlohmann::json;         // what valijson's adapter reads
 constexpr const char *kTypeKeyword = "x-pm-type";
 constexpr const char *kEnumKeyword = "x-pm-enum";
 constexpr const char *kPatternKeyword = "x-pm-pattern";
+constexpr const char *kClosedKeyword = "x-pm-closed";
+constexpr const char *kPropertyKeyword = "x-pm-property";
+
+// The member schemas of `properties`, prepared, addressed by the index an x-pm-property keyword
+// holds (a side table: embedding them as text would escape quotes once per nesting level).
+struct Preparation
+{
+    std::vector<std::pair<std::string, VJson>> properties;
+};
 
 QString qs(const std::string &s)
 {
@@ -141,14 +155,27 @@ public:
     bool validate(const valijson::adapters::Adapter &target, const std::vector<std::string> &context,
                   valijson::ValidationResults *results) const override
     {
-        std::string allowed;
-        for (const VJson &value : m_values) {
-            if (target.equalTo(valijson::adapters::NlohmannJsonAdapter(value), true))
-                return true;
-            allowed += (allowed.empty() ? "" : ", ") + (value.is_string() ? value.get<std::string>() : value.dump());
+        if (target.isString()) { // every FSPIOP enumeration is of strings: compare them directly
+            const std::string text = target.asString();
+            for (const VJson &value : m_values) {
+                if (value.is_string() && value.get_ref<const std::string &>() == text)
+                    return true;
+            }
+        } else {
+            for (const VJson &value : m_values) {
+                if (target.equalTo(valijson::adapters::NlohmannJsonAdapter(value), true))
+                    return true;
+            }
         }
-        if (results)
+        if (results) {
+            std::string allowed;
+            for (const VJson &value : m_values) {
+                if (!allowed.empty())
+                    allowed += ", ";
+                allowed += value.is_string() ? value.get<std::string>() : value.dump();
+            }
             results->pushError(context, "must be one of: " + allowed);
+        }
         return false;
     }
 
@@ -162,12 +189,122 @@ private:
     VJson m_values;
 };
 
+// `additionalProperties: false`: the object's members must all be named in `properties`.
+// Value: the allowed names as a JSON array text. (valijson's own version validates every member
+// against an empty schema to find the extra ones, which doubles the work on every object.)
+class ClosedObjectConstraint final : public valijson::constraints::PolyConstraint
+{
+public:
+    explicit ClosedObjectConstraint(const std::string &namesJson)
+    {
+        const VJson names = VJson::parse(namesJson, nullptr, false);
+        if (!names.is_array())
+            valijson::throwRuntimeError("closed object: not an array");
+        for (const VJson &name : names)
+            m_names.insert(name.get<std::string>());
+    }
+
+    bool validate(const valijson::adapters::Adapter &target, const std::vector<std::string> &context,
+                  valijson::ValidationResults *results) const override
+    {
+        if (!target.isObject())
+            return true;
+        bool found = false;
+        std::string extra;
+        target.applyToObject([&](const std::string &name, const valijson::adapters::Adapter &) {
+            if (m_names.count(name) != 0)
+                return true;
+            found = true;
+            extra = name;
+            return false; // the first one is enough
+        });
+        if (!found)
+            return true;
+        if (results) {
+            std::vector<std::string> at = context;
+            at.push_back("[" + extra + "]");
+            results->pushError(at, "is not an allowed property");
+        }
+        return false;
+    }
+
+private:
+    valijson::constraints::Constraint *cloneInto(void *memory) const override
+    {
+        return new (memory) ClosedObjectConstraint(*this);
+    }
+    size_t sizeOf() const override { return sizeof(ClosedObjectConstraint); }
+
+    std::set<std::string, std::less<>> m_names;
+};
+
+// One member of `properties`: if the object has it, it must match its schema. valijson's own
+// `properties` visits members in name order and, per keyword, revalidates every other member against
+// the implicit `additionalProperties: {}`; one keyword per member keeps ajv's order at linear cost.
+class PropertyConstraint final : public valijson::constraints::PolyConstraint
+{
+public:
+    PropertyConstraint(std::string name, std::shared_ptr<const valijson::Schema> schema)
+        : m_name(std::move(name)), m_schema(std::move(schema))
+    {
+    }
+
+    bool validate(const valijson::adapters::Adapter &target, const std::vector<std::string> &context,
+                  valijson::ValidationResults *results) const override
+    {
+        // Every validation here runs on the nlohmann adapter (run() below).
+        const auto *object = dynamic_cast<const valijson::adapters::NlohmannJsonAdapter *>(&target);
+        if (!object || !object->isObject())
+            return true;
+        const auto members = object->asObject();
+        const auto member = members.find(m_name);
+        if (member == members.end())
+            return true;
+        std::vector<std::string> at = context;
+        at.push_back("[" + m_name + "]");
+        thread_local std::unordered_map<std::string, std::regex> unusedRegexCache; // no std::regex here
+        valijson::ValidationVisitor<valijson::adapters::NlohmannJsonAdapter> visitor(
+            (*member).second, std::move(at), true, results, unusedRegexCache);
+        return visitor.validateSchema(*m_schema);
+    }
+
+private:
+    valijson::constraints::Constraint *cloneInto(void *memory) const override
+    {
+        return new (memory) PropertyConstraint(*this);
+    }
+    size_t sizeOf() const override { return sizeof(PropertyConstraint); }
+
+    std::string m_name;
+    std::shared_ptr<const valijson::Schema> m_schema;
+};
+
+std::shared_ptr<valijson::Schema> parseSchema(const VJson &prepared, const std::shared_ptr<const Preparation> &side);
+
+class PropertyBuilder final : public valijson::ConstraintBuilder
+{
+public:
+    explicit PropertyBuilder(std::shared_ptr<const Preparation> side) : m_side(std::move(side)) {}
+
+    valijson::constraints::Constraint *make(const valijson::adapters::Adapter &value) const override
+    {
+        if (!value.isInteger() || value.asInteger() < 0
+            || std::size_t(value.asInteger()) >= m_side->properties.size())
+            valijson::throwRuntimeError("x-pm-property: bad index");
+        const auto &[name, schema] = m_side->properties[std::size_t(value.asInteger())];
+        return new PropertyConstraint(name, parseSchema(schema, m_side));
+    }
+
+private:
+    std::shared_ptr<const Preparation> m_side;
+};
+
 // `pattern`, run as ECMAScript (with the `u` flag, as ajv does) on QRegularExpression.
 class PatternConstraint final : public valijson::constraints::PolyConstraint
 {
 public:
     explicit PatternConstraint(std::string pattern)
-        : m_pattern(std::move(pattern)), m_qpattern(qs(m_pattern))
+        : m_pattern(std::move(pattern)), m_compiled(qs(m_pattern))
     {
     }
 
@@ -176,7 +313,7 @@ public:
     {
         if (!target.isString())
             return true;
-        if (Internal::ecmaPatternMatches(m_qpattern, qs(target.asString())))
+        if (m_compiled.matches(qs(target.asString())))
             return true;
         if (results)
             results->pushError(context, "must match pattern " + m_pattern);
@@ -191,7 +328,7 @@ private:
     size_t sizeOf() const override { return sizeof(PatternConstraint); }
 
     std::string m_pattern;
-    QString m_qpattern;
+    Internal::EcmaPattern m_compiled;
 };
 
 template<class ConstraintType>
@@ -246,7 +383,7 @@ bool isHandled(const std::string &keyword)
  * Annotations are dropped. Keywords the FSPIOP schemas do not use fail loudly (format,
  * patternProperties, $ref, ...), so that a schema update that needs them is noticed in tests.
  */
-Result<VJson> prepare(const OJson &schema, const QString &where)
+Result<VJson> prepare(const OJson &schema, const QString &where, Preparation &side)
 {
     if (schema.is_boolean())
         return VJson(schema.get<bool>());
@@ -259,7 +396,7 @@ Result<VJson> prepare(const OJson &schema, const QString &where)
 
     VJson::array_t pieces;
     auto piece = [&](const char *keyword, VJson value) { pieces.push_back(VJson{{keyword, std::move(value)}}); };
-    auto sub = [&](const OJson &child, const QString &at) { return prepare(child, where + at); };
+    auto sub = [&](const OJson &child, const QString &at) { return prepare(child, where + at, side); };
 
     if (const auto type = schema.find("type"); type != schema.end()) {
         std::string joined;
@@ -380,21 +517,22 @@ Result<VJson> prepare(const OJson &schema, const QString &where)
         const bool allowsAll = (additional->is_boolean() && additional->get<bool>())
                                || (additional->is_object() && additional->empty());
         if (!allowsAll) {
+            VJson names = VJson::array();
             VJson known = VJson::object();
             if (properties != schema.end()) {
-                for (const auto &[name, ignored] : properties->items())
+                for (const auto &[name, ignored] : properties->items()) {
+                    names.push_back(name);
                     known[name] = VJson::object();
+                }
             }
-            VJson rest;
             if (additional->is_boolean()) {
-                rest = false;
+                piece(kClosedKeyword, names.dump());
             } else {
                 auto prepared = sub(*additional, u"/additionalProperties"_s);
                 if (!prepared)
                     return prepared;
-                rest = std::move(*prepared);
+                pieces.push_back(VJson{{"properties", std::move(known)}, {"additionalProperties", std::move(*prepared)}});
             }
-            pieces.push_back(VJson{{"properties", std::move(known)}, {"additionalProperties", std::move(rest)}});
         }
     }
     if (properties != schema.end()) {
@@ -402,7 +540,8 @@ Result<VJson> prepare(const OJson &schema, const QString &where)
             auto prepared = sub(child, u"/properties/"_s + qs(name));
             if (!prepared)
                 return prepared;
-            piece("properties", VJson{{name, std::move(*prepared)}});
+            side.properties.emplace_back(name, std::move(*prepared));
+            piece(kPropertyKeyword, VJson(side.properties.size() - 1));
         }
     }
 
@@ -411,6 +550,21 @@ Result<VJson> prepare(const OJson &schema, const QString &where)
     if (pieces.size() == 1)
         return std::move(pieces.front());
     return VJson{{"allOf", std::move(pieces)}};
+}
+
+// Parses a prepared schema with this file's keywords. Throws (std::runtime_error) on a schema
+// valijson cannot load; the caller catches.
+std::shared_ptr<valijson::Schema> parseSchema(const VJson &prepared, const std::shared_ptr<const Preparation> &side)
+{
+    auto schema = std::make_shared<valijson::Schema>();
+    valijson::SchemaParser parser(valijson::SchemaParser::kDraft7);
+    parser.addConstraintBuilder(kTypeKeyword, new StringValueBuilder<TypeConstraint>);
+    parser.addConstraintBuilder(kEnumKeyword, new StringValueBuilder<EnumConstraint>);
+    parser.addConstraintBuilder(kPatternKeyword, new StringValueBuilder<PatternConstraint>);
+    parser.addConstraintBuilder(kClosedKeyword, new StringValueBuilder<ClosedObjectConstraint>);
+    parser.addConstraintBuilder(kPropertyKeyword, new PropertyBuilder(side));
+    parser.populateSchema(valijson::adapters::NlohmannJsonAdapter(prepared), *schema);
+    return schema;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -477,17 +631,14 @@ public:
             return fail(2001, u"FSPIOP "_s + version.toString() + u" has no schema for type \""_s
                                   + typeName + u'"');
         }
-        auto prepared = prepare(*definition, typeName.toString());
+        auto side = std::make_shared<Preparation>();
+        auto prepared = prepare(*definition, typeName.toString(), *side);
         if (!prepared) {
             return fail(2001, u"FSPIOP "_s + version.toString() + u" schema "_s + prepared.error().message);
         }
-        auto result = std::make_shared<valijson::Schema>();
+        std::shared_ptr<valijson::Schema> result;
         try {
-            valijson::SchemaParser parser(valijson::SchemaParser::kDraft7);
-            parser.addConstraintBuilder(kTypeKeyword, new StringValueBuilder<TypeConstraint>);
-            parser.addConstraintBuilder(kEnumKeyword, new StringValueBuilder<EnumConstraint>);
-            parser.addConstraintBuilder(kPatternKeyword, new StringValueBuilder<PatternConstraint>);
-            parser.populateSchema(valijson::adapters::NlohmannJsonAdapter(*prepared), *result);
+            result = parseSchema(*prepared, side);
         } catch (const std::exception &e) {
             return fail(2001, u"FSPIOP "_s + version.toString() + u" schema "_s + typeName
                                   + u": valijson cannot load it: "_s + QString::fromUtf8(e.what()));
@@ -581,7 +732,7 @@ Pm::Error describe(const valijson::ValidationResults::Error &error)
                              + what + (isString ? u" long"_s : u""_s),
                          {}};
     }
-    if (text.startsWith(u"must "))
+    if (text.startsWith(u"must ") || text.startsWith(u"is "))
         return Pm::Error{3100, subject + u' ' + text, {}};
     return Pm::Error{3100, subject + u": "_s + text, {}};
 }
@@ -628,10 +779,10 @@ Result<void> validate(ApiVersion version, QStringView typeName, const nlohmann::
 
 Result<void> validateBytes(ApiVersion version, QStringView typeName, QByteArrayView body)
 {
-    VJson json = VJson::parse(body.begin(), body.end(), nullptr, false);
-    if (json.is_discarded())
-        return fail(3101, u"body is not valid JSON"_s);
-    return run(version, typeName, json);
+    auto json = parseJson(body); // depth-limited, never throws
+    if (!json)
+        return fail(3101, u"body: "_s + json.error().message);
+    return validate(version, typeName, *json);
 }
 
 bool hasType(ApiVersion version, QStringView typeName)

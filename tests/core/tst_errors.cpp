@@ -336,7 +336,7 @@ private slots:
         QTest::addColumn<QByteArray>("body");
         QTest::addColumn<int>("code");
         QTest::addColumn<QString>("message");
-        QTest::newRow("not json") << QByteArray("{") << 3101 << u"body: is not valid JSON"_s;
+        QTest::newRow("not json") << QByteArray("{") << 3101 << QString(); // message from parseJson
         QTest::newRow("array") << QByteArray("[]") << 3101 << u"body: must be a JSON object"_s;
         QTest::newRow("no errorInformation") << QByteArray("{}") << 3102 << u"errorInformation: is required"_s;
         QTest::newRow("errorInformation not object") << QByteArray(R"({"errorInformation":1})") << 3101
@@ -370,7 +370,10 @@ private slots:
         const auto parsed = parseErrorInformation(QByteArrayView(body));
         QVERIFY(!parsed.has_value());
         QCOMPARE(parsed.error().code, code);
-        QCOMPARE(parsed.error().message, message);
+        if (message.isEmpty())
+            QVERIFY(parsed.error().message.startsWith(u"body: malformed JSON"_s));
+        else
+            QCOMPARE(parsed.error().message, message);
     }
 };
 

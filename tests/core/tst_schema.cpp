@@ -158,6 +158,12 @@ private slots:
         const auto bad = Schema::validateBytes(Versions::V1_1, u"TransfersIDPutResponse", "{\"transferState\":");
         QVERIFY(!bad.has_value());
         QCOMPARE(bad.error().code, 3101);
+        QVERIFY(bad.error().message.startsWith(u"body: malformed JSON"_s));
+        // Absurd nesting is refused by the parser, before any schema work.
+        const QByteArray deep = QByteArray(100000, '[') + QByteArray(100000, ']');
+        const auto nested = Schema::validateBytes(Versions::V1_1, u"TransfersIDPutResponse", deep);
+        QVERIFY(!nested.has_value());
+        QCOMPARE(nested.error().code, 3101);
     }
 
     void unknownType()
