@@ -50,10 +50,47 @@ Result<void> lengthBetween(QStringView value, QStringView field, qsizetype min, 
     return {};
 }
 
-bool matches(QStringView pattern, QStringView value)
+const Internal::EcmaPattern &compiledName()
 {
-    // Registering is a hash look-up; the compiled expression is kept per thread.
-    return Internal::EcmaPattern(pattern.toString()).matches(value.toString());
+    static const Internal::EcmaPattern compiled(NamePattern.toString());
+    return compiled;
+}
+
+const Internal::EcmaPattern &compiledMerchantClassificationCode()
+{
+    static const Internal::EcmaPattern compiled(MerchantClassificationCodePattern.toString());
+    return compiled;
+}
+
+const Internal::EcmaPattern &compiledCorrelationIdV1()
+{
+    static const Internal::EcmaPattern compiled(CorrelationIdPatternV1.toString());
+    return compiled;
+}
+
+const Internal::EcmaPattern &compiledCorrelationIdV2()
+{
+    static const Internal::EcmaPattern compiled(CorrelationIdPatternV2.toString());
+    return compiled;
+}
+
+const Internal::EcmaPattern &compiledDateTime()
+{
+    static const Internal::EcmaPattern compiled(DateTimePattern.toString());
+    return compiled;
+}
+
+const Internal::EcmaPattern &compiledDate()
+{
+    static const Internal::EcmaPattern compiled(DatePattern.toString());
+    return compiled;
+}
+
+// Matches one of the schema patterns: each is registered once (the accessors above), and each
+// thread compiles its own copy on first use.
+bool matches(const Internal::EcmaPattern &pattern, QStringView value)
+{
+    return pattern.matches(value.toString());
 }
 
 } // namespace
@@ -101,7 +138,7 @@ Result<void> validateName(QStringView value, QStringView field)
 {
     if (auto length = lengthBetween(value, field, 1, 128); !length)
         return length;
-    if (!matches(NamePattern, value)) {
+    if (!matches(compiledName(), value)) {
         return fail(3101, field + u": must be letters, marks, digits, spaces and . , ' - only, "
                                   u"and not only white space"_s);
     }
@@ -112,7 +149,7 @@ Result<void> validateMerchantClassificationCode(QStringView value, QStringView f
 {
     if (auto present = required(value, field); !present)
         return present;
-    if (!matches(MerchantClassificationCodePattern, value))
+    if (!matches(compiledMerchantClassificationCode(), value))
         return fail(3101, field + u": must be 1 to 4 digits"_s);
     return {};
 }
@@ -122,10 +159,10 @@ Result<void> validateCorrelationId(QStringView value, QStringView field, ApiVers
     if (auto present = required(value, field); !present)
         return present;
     if (version.major >= 2) {
-        if (!matches(CorrelationIdPatternV2, value)) {
+        if (!matches(compiledCorrelationIdV2(), value)) {
             return fail(3101, field + u": must be a lowercase UUID (versions 1-7) or an uppercase ULID"_s);
         }
-    } else if (!matches(CorrelationIdPatternV1, value)) {
+    } else if (!matches(compiledCorrelationIdV1(), value)) {
         return fail(3101, field + u": must be a lowercase UUID (versions 1-5)"_s);
     }
     return {};
@@ -135,7 +172,7 @@ Result<QDateTime> parseDateTime(QStringView value, QStringView field)
 {
     if (auto present = required(value, field); !present)
         return std::unexpected(present.error());
-    if (!matches(DateTimePattern, value)) {
+    if (!matches(compiledDateTime(), value)) {
         return fail(3101, field + u": must be a date and time like 2025-01-31T23:59:59.000Z "
                                   u"(milliseconds and time zone required)"_s);
     }
@@ -150,7 +187,7 @@ Result<QDate> parseDate(QStringView value, QStringView field)
     if (auto present = required(value, field); !present)
         return std::unexpected(present.error());
     const QDate date = QDate::fromString(value.toString(), Qt::ISODate);
-    if (!matches(DatePattern, value) || !date.isValid())
+    if (!matches(compiledDate(), value) || !date.isValid())
         return fail(3101, field + u": must be a calendar date like 2025-01-31"_s);
     return date;
 }

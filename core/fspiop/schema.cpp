@@ -28,11 +28,12 @@
 #include <map>
 #include <memory>
 #include <mutex>
-#include <regex>
-#include <unordered_map>
 #include <new>
+#include <regex>
 #include <set>
+#include <shared_mutex>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 // The resources live in a static library: register them explicitly before the first look-up.
@@ -609,7 +610,12 @@ public:
     // the process.
     Result<const OJson *> document(ApiVersion version)
     {
-        std::lock_guard lock(m_mutex);
+        {
+            std::shared_lock lock(m_mutex);
+            if (const auto set = m_versions.find(version); set != m_versions.end())
+                return &set->second.document;
+        }
+        std::unique_lock lock(m_mutex);
         auto set = loadLocked(version);
         if (!set)
             return std::unexpected(set.error());
@@ -619,7 +625,15 @@ public:
     Result<std::shared_ptr<const valijson::Schema>> schema(ApiVersion version, QStringView typeName)
     {
         const std::string type = typeName.toString().toStdString();
-        std::lock_guard lock(m_mutex);
+        {
+            // The common case: already built. Readers share the lock.
+            std::shared_lock lock(m_mutex);
+            if (const auto set = m_versions.find(version); set != m_versions.end()) {
+                if (const auto it = set->second.prepared.find(type); it != set->second.prepared.end())
+                    return it->second;
+            }
+        }
+        std::unique_lock lock(m_mutex);
         auto set = loadLocked(version);
         if (!set)
             return std::unexpected(set.error());
@@ -662,7 +676,7 @@ private:
         return &set;
     }
 
-    std::mutex m_mutex;
+    std::shared_mutex m_mutex;
     std::map<ApiVersion, VersionSchemas> m_versions;
 };
 
