@@ -52,7 +52,7 @@ void setHeader(HttpHeaders &headers, QByteArrayView name, QByteArrayView value);
 /** Options of validateInboundHeaders(). */
 struct HeaderCheckOptions
 {
-    /** The versions the service accepts in Content-Type and Accept. */
+    /** The versions the service accepts in Content-Type and Accept (the caller keeps them alive). */
     std::span<const ApiVersion> supported = supportedVersions();
     /** The resource is the second path segment (the first is the DFSP id), as with MULTI_DFSP. */
     bool multiDfsp = false;
