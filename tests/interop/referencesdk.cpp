@@ -80,7 +80,7 @@ std::optional<QHostAddress> parseProcAddress(QByteArrayView hex)
 {
     if (hex.size() == 8) {
         bool ok = false;
-        const quint32 raw = QByteArray(hex).toUInt(&ok, 16);
+        const quint32 raw = hex.toByteArray().toUInt(&ok, 16);
         if (!ok)
             return std::nullopt;
         // The kernel prints the in-memory (network order) word as a host-order integer.
@@ -92,7 +92,7 @@ std::optional<QHostAddress> parseProcAddress(QByteArrayView hex)
         Q_IPV6ADDR address{};
         for (int word = 0; word < 4; ++word) {
             bool ok = false;
-            const quint32 raw = QByteArray(hex.sliced(word * 8, 8)).toUInt(&ok, 16);
+            const quint32 raw = hex.sliced(word * 8, 8).toByteArray().toUInt(&ok, 16);
             if (!ok)
                 return std::nullopt;
             const auto *bytes = reinterpret_cast<const quint8 *>(&raw);

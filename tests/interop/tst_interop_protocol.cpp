@@ -107,6 +107,13 @@ QString isoIn(int seconds)
 
 QString newId() { return QUuid::createUuid().toString(QUuid::WithoutBraces).toLower(); }
 
+/** The failure of `result` in one line, or empty (QVERIFY2 evaluates its message even on success). */
+template<class T>
+QByteArray why(const Result<T> &result)
+{
+    return result ? QByteArray() : toOneLine(result.error()).toUtf8();
+}
+
 Jws::HeaderList headerList(const Net::HttpHeaders &headers) { return headers.fields(); }
 
 } // namespace
@@ -194,17 +201,17 @@ void TestInteropProtocol::initTestCase()
         responder.respond(200); // callbacks are answered 200 with an empty body
     });
     const auto hubPort = m_hub->listen({});
-    QVERIFY2(hubPort, qPrintable(toOneLine(hubPort.error())));
+    QVERIFY2(hubPort, why(hubPort).constData());
     m_backend = Net::createHttpServer();
     m_backend->setHandler([this](Net::HttpRequest request, Net::HttpResponder responder) {
         onBackendRequest(std::move(request), std::move(responder));
     });
     const auto backendPort = m_backend->listen({});
-    QVERIFY2(backendPort, qPrintable(toOneLine(backendPort.error())));
+    QVERIFY2(backendPort, why(backendPort).constData());
     m_client = Net::createHttpClient();
 
     const auto redis = m_redis.start();
-    QVERIFY2(redis, qPrintable(toOneLine(redis.error())));
+    QVERIFY2(redis, why(redis).constData());
 
     ReferenceSdkSettings settings;
     settings.dfspId = PayeeFsp;
@@ -214,7 +221,7 @@ void TestInteropProtocol::initTestCase()
     settings.jwsSigningKeyPath = payeePrivatePath;
     settings.jwsVerificationKeysDirectory = verifyDir;
     const auto started = m_sdk.start(settings, std::chrono::seconds{60});
-    QVERIFY2(started, qPrintable(toOneLine(started.error())));
+    QVERIFY2(started, why(started).constData());
     qInfo("reference SDK %s started in %lld ms (redis + keys + servers: %lld ms in all); run dir %s",
           qPrintable(PayeeFsp), qlonglong(m_sdk.startupTime().count()), qlonglong(m_clock.elapsed()),
           qPrintable(m_sdk.runDir()));
@@ -320,7 +327,7 @@ TestInteropProtocol::sendFspiop(const QByteArray &method, const QString &path, c
             toSign.body = request.body;
             const auto signedHeaders = Jws::sign(*key, toSign);
             if (!signedHeaders) {
-                qWarning("sign failed: %s", qPrintable(toOneLine(signedHeaders.error())));
+                qWarning("sign failed: %s", why(signedHeaders).constData());
                 return std::nullopt;
             }
             request.headers.set("FSPIOP-URI", signedHeaders->uri);
@@ -415,7 +422,7 @@ std::optional<Json> TestInteropProtocol::checkCallback(const Net::HttpRequest &r
 void TestInteropProtocol::referenceListensOnLoopbackOnly()
 {
     const auto sockets = Interop::listeningSockets(m_sdk.pid());
-    QVERIFY2(sockets, qPrintable(toOneLine(sockets.error())));
+    QVERIFY2(sockets, why(sockets).constData());
     QList<quint16> ports;
     for (const auto &socket : *sockets) {
         QVERIFY2(socket.address == QHostAddress(QHostAddress::LocalHost),
@@ -428,7 +435,7 @@ void TestInteropProtocol::referenceListensOnLoopbackOnly()
     QVERIFY(ports.contains(s.metricsPort));
 
     const auto redisSockets = Interop::listeningSockets(m_redis.pid());
-    QVERIFY2(redisSockets, qPrintable(toOneLine(redisSockets.error())));
+    QVERIFY2(redisSockets, why(redisSockets).constData());
     QVERIFY(!redisSockets->isEmpty());
     for (const auto &socket : *redisSockets)
         QCOMPARE(socket.address, QHostAddress(QHostAddress::LocalHost));
@@ -445,7 +452,7 @@ void TestInteropProtocol::referenceRunsWithJwsAndIlpChecksOn()
     QFile environ(u"/proc/%1/environ"_s.arg(m_sdk.pid()));
     QVERIFY(environ.open(QIODevice::ReadOnly));
     const QList<QByteArray> vars = environ.readAll().split('\0');
-    for (const QByteArray expected :
+    for (const QByteArray &expected :
          {"JWS_SIGN=true"_ba, "JWS_SIGN_PUT_PARTIES=true"_ba, "VALIDATE_INBOUND_JWS=true"_ba,
           "VALIDATE_INBOUND_PUT_PARTIES_JWS=true"_ba, "CHECK_ILP=true"_ba, "DFSP_ID=payeefsp"_ba,
           "ENABLE_TEST_FEATURES=false"_ba, "PM4ML_ENABLED=false"_ba,
@@ -528,7 +535,7 @@ void TestInteropProtocol::quoteAndTransfer()
                         {"note", "interop test: Zoë pays"},
                         {"expiration", utf8(isoIn(60))}};
     const auto quoteValid = Schema::validate(Versions::V1_0, u"QuotesPostRequest", quote);
-    QVERIFY2(quoteValid, qPrintable(toOneLine(quoteValid.error())));
+    QVERIFY2(quoteValid, why(quoteValid).constData());
 
     const auto quoteAnswer = sendFspiop("POST", u"/quotes"_s, u"quotes"_s, quote, &*m_payerKey);
     QVERIFY(quoteAnswer);
@@ -545,7 +552,7 @@ void TestInteropProtocol::quoteAndTransfer()
 
     // The packet, read with our ILP decoder.
     const auto decoded = Ilp::decode(ilpPacket);
-    QVERIFY2(decoded, qPrintable(toOneLine(decoded.error())));
+    QVERIFY2(decoded, why(decoded).constData());
     QCOMPARE(decoded->packet.version, Ilp::Version::V1);
     QCOMPARE(decoded->packet.amount, std::uint64_t(10050)); // 100.5 USD in cents
     QCOMPARE(toQString(decoded->packet.account), u"g.payeefsp.msisdn."_s + PayeeMsisdn);
@@ -569,7 +576,7 @@ void TestInteropProtocol::quoteAndTransfer()
                            {"condition", condition},
                            {"expiration", utf8(isoIn(60))}};
     const auto transferValid = Schema::validate(Versions::V1_0, u"TransfersPostRequest", transfer);
-    QVERIFY2(transferValid, qPrintable(toOneLine(transferValid.error())));
+    QVERIFY2(transferValid, why(transferValid).constData());
     const auto transferAnswer = sendFspiop("POST", u"/transfers"_s, u"transfers"_s, transfer, &*m_payerKey);
     QVERIFY(transferAnswer);
     QVERIFY2(transferAnswer->status == 202, transferAnswer->body.constData());
