@@ -4,12 +4,12 @@ using namespace Qt::StringLiterals;
 
 namespace Pm::Store {
 
-QString toString(Direction value)
+QString storedName(Direction value)
 {
     return value == Direction::Outbound ? u"OUTBOUND"_s : u"INBOUND"_s;
 }
 
-QString toString(TransferStatus value)
+QString storedName(TransferStatus value)
 {
     switch (value) {
     case TransferStatus::Pending:
@@ -23,12 +23,12 @@ QString toString(TransferStatus value)
     return {};
 }
 
-QString toString(MessageDirection value)
+QString storedName(MessageDirection value)
 {
     return value == MessageDirection::In ? u"in"_s : u"out"_s;
 }
 
-QString toString(MessageKind value)
+QString storedName(MessageKind value)
 {
     switch (value) {
     case MessageKind::Request:
@@ -42,7 +42,7 @@ QString toString(MessageKind value)
     return {};
 }
 
-QString toString(StepStatus value)
+QString storedName(StepStatus value)
 {
     switch (value) {
     case StepStatus::Started:

@@ -300,12 +300,13 @@ struct MinuteStats
     friend bool operator==(const MinuteStats &, const MinuteStats &) = default;
 };
 
-// Stored spellings of the enums. fromString returns nullopt for an unknown spelling.
-QString toString(Direction value);
-QString toString(TransferStatus value);
-QString toString(MessageDirection value);
-QString toString(MessageKind value);
-QString toString(StepStatus value);
+// Stored spellings of the enums ("OUTBOUND", "in"...). The parsers return nullopt for an unknown
+// spelling.
+QString storedName(Direction value);
+QString storedName(TransferStatus value);
+QString storedName(MessageDirection value);
+QString storedName(MessageKind value);
+QString storedName(StepStatus value);
 std::optional<Direction> directionFromString(QStringView text);
 std::optional<TransferStatus> transferStatusFromString(QStringView text);
 std::optional<MessageDirection> messageDirectionFromString(QStringView text);

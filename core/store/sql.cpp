@@ -247,13 +247,13 @@ BuiltQuery buildWhere(const TransferFilter &f)
         values.append(*f.initiatedTo);
     }
     if (f.direction)
-        equals(u"direction"_s, toString(*f.direction));
+        equals(u"direction"_s, storedName(*f.direction));
     equals(u"payee_id_type"_s, f.payeeIdType);
     equals(u"payee_id_value"_s, f.payeeIdValue);
     equals(u"payee_sub_id"_s, f.payeeSubId);
     equals(u"counterparty_fsp_id"_s, f.counterpartyFspId);
     if (f.status)
-        equals(u"status"_s, toString(*f.status));
+        equals(u"status"_s, storedName(*f.status));
     equals(u"state"_s, f.state);
     equals(u"currency"_s, f.currency);
     if (f.amountMinorMin) {
@@ -320,8 +320,8 @@ void bindTransfer(QSqlQuery &q, const TransferRecord &r, std::optional<qint64> a
         text(p.displayName);
     };
     text(r.id);
-    q.bindValue(i++, toString(r.direction));
-    q.bindValue(i++, toString(r.status));
+    q.bindValue(i++, storedName(r.direction));
+    q.bindValue(i++, storedName(r.status));
     q.bindValue(i++, r.state);
     text(r.homeTransactionId);
     text(r.quoteId);
@@ -366,7 +366,7 @@ void bindTransferUpdate(QSqlQuery &q, const TransferUpdate &u)
         text(p.fspId);
         text(p.displayName);
     };
-    const QString status = u.status ? toString(*u.status) : QString();
+    const QString status = u.status ? storedName(*u.status) : QString();
     text(u.state);
     text(status);
     text(status);

@@ -5,6 +5,7 @@
 
 #include <QMetaObject>
 #include <QObject>
+#include <QThread>
 
 using namespace Qt::StringLiterals;
 
@@ -27,6 +28,7 @@ struct ReaderSlot
  * where a QSqlDatabase connection must be closed.
  */
 thread_local std::vector<ReaderSlot> t_readers;
+thread_local bool t_closeOnFinished = false;
 
 void dropClosedReaders()
 {
@@ -155,6 +157,15 @@ Pm::Result<Connection *> StoreCore::reader()
     auto connection = Connection::open(m_options, Connection::Role::Reader);
     if (!connection)
         return std::unexpected(connection.error());
+    if (!t_closeOnFinished) {
+        // A QThread emits finished() on itself before wait() returns: close the connections then,
+        // so that they are gone when its owner continues. (thread_local destruction, the fallback
+        // for other threads, only happens after that.)
+        t_closeOnFinished = true;
+        QThread *thread = QThread::currentThread();
+        QObject::connect(
+            thread, &QThread::finished, thread, [] { t_readers.clear(); }, Qt::DirectConnection);
+    }
     t_readers.push_back(ReaderSlot{m_id, weak_from_this(), std::move(*connection)});
     return t_readers.back().connection.get();
 }

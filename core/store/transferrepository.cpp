@@ -62,7 +62,7 @@ Pm::Result<std::vector<TransferRecord>>
 TransferRepository::unfinished(std::optional<Direction> direction) const
 {
     if (direction)
-        return selectRows(*m_core, UnfinishedTransfersOfDirection, {toString(*direction)},
+        return selectRows(*m_core, UnfinishedTransfersOfDirection, {storedName(*direction)},
                           transferFromRow);
     return selectRows(*m_core, UnfinishedTransfers, {}, transferFromRow);
 }
@@ -121,7 +121,7 @@ TransferRepository::minuteStats(qint64 fromMs, qint64 toMs, std::optional<Direct
     const qint64 from = firstMinuteAtOrAfter(fromMs);
     const qint64 to = firstMinuteAtOrAfter(toMs);
     if (direction)
-        return selectRows(*m_core, MinuteStatsOfDirection, {from, to, toString(*direction)}, map);
+        return selectRows(*m_core, MinuteStatsOfDirection, {from, to, storedName(*direction)}, map);
     return selectRows(*m_core, MinuteStatsAll, {from, to}, map);
 }
 

@@ -247,7 +247,7 @@ Pm::Result<void> Writer::apply(const StepRecord &step)
     QSqlQuery &query = **q;
     query.bindValue(0, step.transferId);
     query.bindValue(1, step.step);
-    query.bindValue(2, toString(step.status));
+    query.bindValue(2, storedName(step.status));
     query.bindValue(3, step.at);
     query.bindValue(4, nullableText(step.detail));
     if (!query.exec()) {
@@ -266,8 +266,8 @@ Pm::Result<void> Writer::apply(const MessageRecord &message)
     QSqlQuery &query = **q;
     query.bindValue(0, nullableText(message.transferId));
     query.bindValue(1, nullableText(message.correlationId));
-    query.bindValue(2, toString(message.direction));
-    query.bindValue(3, toString(message.kind));
+    query.bindValue(2, storedName(message.direction));
+    query.bindValue(3, storedName(message.kind));
     query.bindValue(4, nullableText(message.method));
     query.bindValue(5, nullableText(message.url));
     query.bindValue(6, nullableInt(message.status ? std::optional<qint64>(*message.status)
@@ -290,7 +290,7 @@ Pm::Result<void> Writer::apply(const QuoteRecord &quote)
         return std::unexpected(q.error());
     QSqlQuery &query = **q;
     query.bindValue(0, quote.quoteId);
-    query.bindValue(1, toString(quote.direction));
+    query.bindValue(1, storedName(quote.direction));
     query.bindValue(2, nullableText(quote.transactionId));
     query.bindValue(3, nullableText(quote.transferId));
     query.bindValue(4, nullableText(quote.requestHash));
@@ -319,7 +319,7 @@ Pm::Result<void> Writer::apply(const MetricSample &sample)
     int i = 0;
     query.bindValue(i++, sample.at / 60000);
     query.bindValue(i++, sample.resource);
-    query.bindValue(i++, toString(sample.direction));
+    query.bindValue(i++, storedName(sample.direction));
     query.bindValue(i++, sample.error ? 1 : 0);
     query.bindValue(i++, latency);
     query.bindValue(i++, latency);
