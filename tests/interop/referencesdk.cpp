@@ -350,6 +350,8 @@ Result<void> ReferenceSdk::start(ReferenceSdkSettings settings, std::chrono::mil
     m_dir = std::make_unique<QTemporaryDir>();
     if (!m_dir->isValid())
         return fail(0, u"cannot create the reference SDK's run directory"_s, m_dir->errorString());
+    if (qEnvironmentVariableIsSet("PM_INTEROP_KEEP_RUNDIR"))
+        m_dir->setAutoRemove(false); // for post-mortems: the log stays in runDir()
     m_settings = std::move(settings);
 
     const auto env = m_settings.environment();
@@ -424,6 +426,14 @@ QString ReferenceSdk::inboundUrl() const { return u"http://127.0.0.1:%1"_s.arg(m
 
 QString ReferenceSdk::outboundUrl() const { return u"http://127.0.0.1:%1"_s.arg(m_settings.outboundPort); }
 
+bool LogEntry::isError() const
+{
+    if (level == u"error" || level == u"fatal")
+        return true;
+    return contextKeys.contains(u"err"_s) || contextKeys.contains(u"error"_s)
+        || contextKeys.contains(u"mojaloopError"_s);
+}
+
 QList<LogEntry> ReferenceSdk::logEntries() const
 {
     QList<LogEntry> entries;
@@ -446,6 +456,7 @@ QList<LogEntry> ReferenceSdk::logEntries() const
         } else {
             const QJsonObject object = doc.object();
             entry.level = object.value(u"level"_s).toString();
+            entry.contextKeys = object.value(u"ctx"_s).toObject().keys();
             const QJsonValue msg = object.value(u"msg"_s);
             entry.message = msg.isString() ? msg.toString()
                                            : QString::fromUtf8(QJsonDocument(QJsonObject{{u"msg"_s, msg}})
@@ -460,7 +471,7 @@ QList<LogEntry> ReferenceSdk::logErrors() const
 {
     QList<LogEntry> errors;
     for (LogEntry &entry : logEntries()) {
-        if (entry.level == u"error" || entry.level == u"fatal")
+        if (entry.isError())
             errors.append(std::move(entry));
     }
     return errors;

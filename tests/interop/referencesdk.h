@@ -7,6 +7,7 @@
 #include <QList>
 #include <QProcess>
 #include <QString>
+#include <QStringList>
 #include <QTemporaryDir>
 
 #include <chrono>
@@ -127,13 +128,25 @@ struct ReferenceSdkSettings
     QList<std::pair<QString, QString>> environment() const;
 };
 
-/** One line of the SDK's JSON log. */
+/**
+ * One line of the SDK's JSON log: `{"ts":…,"level":…,"msg":…,"ctx":{…}}`, one object per line
+ * (the harness sets LOG_INDENT=0). "level" is written only by the level methods (.error(),
+ * .debug(), …); entries written with .log() have none.
+ */
 struct LogEntry
 {
-    int lineNumber = 0; ///< 1-based, in the log file
-    QString level;      ///< the "level" member; empty for entries written with .log()
-    QString message;    ///< the "msg" member
-    QByteArray line;    ///< the whole line as written
+    int lineNumber = 0;      ///< 1-based, in the log file
+    QString level;           ///< the "level" member; empty for .log() entries, "unparsed" for non-JSON
+    QString message;         ///< the "msg" member
+    QStringList contextKeys; ///< the member names of "ctx"
+    QByteArray line;         ///< the whole line as written
+
+    /**
+     * True for an error entry: level "error" or "fatal", or, since 18.0.2 logs its failures with
+     * .log() after push({ err }) ("Inbound request failed JWS validation", "Error in getParties"),
+     * a ctx carrying "err", "error" or "mojaloopError".
+     */
+    bool isError() const;
 };
 
 /** One reference SDK process. */
@@ -179,7 +192,7 @@ public:
 
     /** Every JSON log line (lines that are not JSON objects are returned with level "unparsed"). */
     QList<LogEntry> logEntries() const;
-    /** The log entries at error level: "level" is "error" or "fatal". */
+    /** The error entries (LogEntry::isError()), in log order. */
     QList<LogEntry> logErrors() const;
     /** The last `maxBytes` of sdk.log and of sdk.stderr.log, for failure messages. */
     QString logTail(qsizetype maxBytes = 4000) const;

@@ -50,16 +50,30 @@ const QString PayeeLastName = u"Ñúñez"_s;
 
 constexpr int CallbackTimeoutMs = 20000;
 
-/**
- * Error-level entries the reference may log because of what this test does on purpose; anything
- * else at error level fails the test. (Measured: neither the wrong-key request nor the unknown
- * party produces an error-level entry in 18.0.2, which logs those with .log(); the list stays so
- * that an expected one is named here when a case needs it.)
- */
-const QList<QRegularExpression> &expectedLogErrors()
+/** An error entry the reference logs because of what this test does on purpose. */
+struct ExpectedLogError
 {
-    static const QList<QRegularExpression> expected{};
-    return expected;
+    QRegularExpression message;
+    int count; ///< exactly this many times: the case must have happened and been seen
+    const char *cause;
+};
+
+/**
+ * Every error entry (ReferenceSdk::logErrors()) the reference may log during this test. Anything
+ * else fails the test, and so does an expected entry that does not appear exactly `count` times.
+ * 18.0.2 writes no "level":"error" at all; these are its .log() entries with ctx.err or
+ * ctx.mojaloopError.
+ */
+QList<ExpectedLogError> expectedLogErrors()
+{
+    return {
+        {QRegularExpression(u"^Inbound request failed JWS validation$"_s), 1,
+         "wrongSignatureIsRejected3105: POST /quotes signed with a key the reference does not hold"},
+        {QRegularExpression(u"^Error in getParties$"_s), 1,
+         "unknownPartyGivesError3204: the backend answers 404 {statusCode: 3204}"},
+        {QRegularExpression(u"^Sending error response to payerfsp$"_s), 1,
+         "unknownPartyGivesError3204: PUT /parties/.../error"},
+    };
 }
 
 std::string utf8(const QString &text) { return text.toStdString(); }
@@ -566,6 +580,11 @@ void TestInteropProtocol::quoteAndTransfer()
     QCOMPARE(str(transaction, {"payer", "name"}), u"Payer Person"_s);
     QCOMPARE(str(transaction, {"transactionType", "scenario"}), u"TRANSFER"_s);
     QCOMPARE(QByteArray::fromStdString(condition).size(), 43);
+    // The reference (sdk-standard-components 17.4) wrote the transaction object with
+    // JSON.stringify in insertion order; our serializer must reproduce those bytes exactly.
+    QCOMPARE(serializeJson(transaction, JsonKeyOrder::InsertionOrder),
+             QByteArray::fromStdString(decoded->transactionObjectJson));
+    QVERIFY(!has(transaction, {"expiration"})); // 17.x leaves it out (19.x adds it)
 
     // The transfer, with the packet and condition from the quote.
     const Json transfer = {{"transferId", utf8(transactionId)},
@@ -591,6 +610,11 @@ void TestInteropProtocol::quoteAndTransfer()
     const auto recomputed = Ilp::conditionFromFulfilment(fulfilment);
     QVERIFY(recomputed);
     QCOMPARE(*recomputed, condition);
+    // With the same ILP secret our builder derives the same fulfilment from the reference's packet
+    // (v1: HMAC-SHA256 over the packet string, keyed by base64 of the secret).
+    const auto ours = Ilp::Builder(m_sdk.settings().ilpSecret).fulfilmentForPacket(ilpPacket);
+    QVERIFY2(ours, why(ours).constData());
+    QCOMPARE(*ours, fulfilment);
 
     // The payee's backend saw the quote request and the transfer.
     bool sawQuote = false;
@@ -652,14 +676,38 @@ void TestInteropProtocol::unknownPartyGivesError3204()
 void TestInteropProtocol::referenceLogHasNoUnexpectedErrors()
 {
     QVERIFY2(m_sdk.isRunning(), qPrintable(m_sdk.logTail()));
+    const auto expected = expectedLogErrors();
+    QList<int> seen(expected.size(), 0);
     QStringList unexpected;
-    for (const auto &entry : m_sdk.logErrors()) {
-        const bool isExpected = std::any_of(expectedLogErrors().begin(), expectedLogErrors().end(),
-                                            [&](const QRegularExpression &re) { return re.match(entry.message).hasMatch(); });
-        if (!isExpected)
+    const auto errors = m_sdk.logErrors();
+    for (const auto &entry : errors) {
+        const auto it = std::find_if(expected.begin(), expected.end(), [&](const ExpectedLogError &e) {
+            return e.message.match(entry.message).hasMatch();
+        });
+        if (it == expected.end())
             unexpected << u"line %1 [%2] %3"_s.arg(entry.lineNumber).arg(entry.level, entry.message);
+        else
+            ++seen[std::distance(expected.begin(), it)];
     }
-    QVERIFY2(unexpected.isEmpty(), qPrintable(u"reference log errors:\n"_s + unexpected.join(u'\n')));
+    QVERIFY2(unexpected.isEmpty(), qPrintable(u"unexpected error entries in the reference's log %1:\n"_s
+                                                  .arg(m_sdk.logPath())
+                                              + unexpected.join(u'\n')));
+    for (qsizetype i = 0; i < expected.size(); ++i) {
+        QVERIFY2(seen[i] == expected[i].count,
+                 qPrintable(u"expected %1 x \"%2\" (%3) in the reference's log, found %4"_s
+                                .arg(expected[i].count)
+                                .arg(expected[i].message.pattern(), QString::fromUtf8(expected[i].cause))
+                                .arg(seen[i])));
+    }
+    qInfo("reference log: %lld entries, %lld error entries, all expected",
+          qlonglong(m_sdk.logEntries().size()), qlonglong(errors.size()));
+
+    // Nothing on stderr but warnings (node prints deprecation warnings there).
+    QFile stderrFile(m_sdk.stderrPath());
+    QVERIFY(stderrFile.open(QIODevice::ReadOnly));
+    const QByteArray stderrText = stderrFile.readAll();
+    QVERIFY2(!stderrText.contains("Error"), stderrText.constData());
+
     // No stray callbacks left over (every one was expected and consumed by a test function).
     QStringList leftover;
     for (const auto &r : std::as_const(m_hubRequests))
