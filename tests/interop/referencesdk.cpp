@@ -19,6 +19,9 @@
 #include <openssl/pem.h>
 #include <openssl/rsa.h>
 
+#include <sys/prctl.h>
+
+#include <csignal>
 #include <unistd.h>
 
 #include <array>
@@ -50,6 +53,15 @@ void stopProcess(QProcess *process)
         process->kill();
         process->waitForFinished(2000);
     }
+}
+
+/**
+ * Runs in the child between fork and exec: the child gets SIGKILL when the test process dies, so a
+ * crashed or timed-out test (ctest kills it) never leaves a node or redis-server behind.
+ */
+void dieWithParent()
+{
+    ::prctl(PR_SET_PDEATHSIG, SIGKILL);
 }
 
 /** True if something accepts TCP connections on 127.0.0.1:port. */
@@ -210,6 +222,7 @@ Result<void> RedisServer::start(std::chrono::milliseconds timeout)
                              u"--dir"_s, m_dir->path(), u"--logfile"_s, m_dir->filePath(u"redis.log"_s),
                              u"--daemonize"_s, u"no"_s, u"--protected-mode"_s, u"yes"_s});
     m_process->setWorkingDirectory(m_dir->path());
+    m_process->setChildProcessModifier(dieWithParent);
     m_process->setStandardOutputFile(m_dir->filePath(u"redis.stdout"_s));
     m_process->setStandardErrorFile(m_dir->filePath(u"redis.stderr"_s));
     m_process->start();
@@ -373,6 +386,7 @@ Result<void> ReferenceSdk::start(ReferenceSdkSettings settings, std::chrono::mil
     m_process->setArguments({u"-r"_s, loopbackPreload(), entry});
     m_process->setWorkingDirectory(m_dir->path());
     m_process->setProcessEnvironment(processEnv);
+    m_process->setChildProcessModifier(dieWithParent);
     m_process->setStandardOutputFile(logPath());
     m_process->setStandardErrorFile(stderrPath());
 
