@@ -11,7 +11,6 @@
 #include <QString>
 #include <QStringList>
 #include <QUrl>
-
 #include <optional>
 
 /**
@@ -40,8 +39,8 @@ struct SettingSource
  */
 struct Endpoint
 {
-    QString host;     ///< host name or IP address; an IPv6 address without brackets
-    int port = -1;    ///< -1: the scheme's default port
+    QString host; ///< host name or IP address; an IPv6 address without brackets
+    int port = -1; ///< -1: the scheme's default port
     QString basePath; ///< empty, or "/a[/b...]" without a trailing slash
     /** The scheme written in the setting ("http", "https"), or empty: only used for checks. */
     QString writtenScheme;
@@ -68,13 +67,14 @@ Result<Endpoint> parseEndpoint(QStringView text, const QString &label);
  */
 std::optional<bool> parseBool(QStringView text);
 
-/** How the connector makes the ids it generates (transferId, quoteId, transactionId): ID_GENERATOR. */
+/** How the connector makes the ids it generates (transferId, quoteId, transactionId): ID_GENERATOR.
+ */
 struct IdGeneratorSettings
 {
     enum class Type { Uuid, Ulid };
 
     Type type = Type::Uuid;
-    int uuidVersion = 4;   ///< 4 (random) or 7 (time-ordered); Type::Uuid only
+    int uuidVersion = 4; ///< 4 (random) or 7 (time-ordered); Type::Uuid only
     bool monotonic = true; ///< ULIDs strictly increase within a millisecond; Type::Ulid only
 
     /** The reference's JSON form: {"type":"uuid","version":4}, {"type":"ulid"}. */
@@ -89,8 +89,8 @@ struct IdGeneratorSettings
  * {"type":"uuid"} without a version is UUID v4 here (the current reference makes v7).
  * Unknown JSON members are reported in `warnings`. The error message starts with `label`.
  */
-Result<IdGeneratorSettings> parseIdGenerator(QStringView text, const QString &label,
-                                             QStringList *warnings = nullptr);
+Result<IdGeneratorSettings> parseIdGenerator(
+    QStringView text, const QString &label, QStringList *warnings = nullptr);
 
 /** LOG_LEVEL. */
 enum class LogLevel { Trace, Debug, Info, Warn, Error, Fatal };
@@ -101,23 +101,24 @@ QString logLevelName(LogLevel level);
 /** TLS files of one side (IN_* or OUT_*). Paths are absolute. */
 struct TlsSettings
 {
-    bool mutualTls = false;  ///< INBOUND_/OUTBOUND_MUTUAL_TLS_ENABLED
+    bool mutualTls = false; ///< INBOUND_/OUTBOUND_MUTUAL_TLS_ENABLED
     QStringList caCertPaths; ///< IN_/OUT_CA_CERT_PATH (comma-separated in the setting)
-    QString certPath;        ///< IN_SERVER_CERT_PATH / OUT_CLIENT_CERT_PATH
-    QString keyPath;         ///< IN_SERVER_KEY_PATH / OUT_CLIENT_KEY_PATH
+    QString certPath; ///< IN_SERVER_CERT_PATH / OUT_CLIENT_CERT_PATH
+    QString keyPath; ///< IN_SERVER_KEY_PATH / OUT_CLIENT_KEY_PATH
 };
 
 /** OAuth2 client-credentials tokens for requests to the hub (OAUTH_*, OIDC_*). */
 struct OAuthSettings
 {
-    QUrl tokenEndpoint;            ///< OAUTH_TOKEN_ENDPOINT; empty: no token is fetched
-    QString clientKey;             ///< OAUTH_CLIENT_KEY
-    QString clientSecret;          ///< OAUTH_CLIENT_SECRET (secret)
-    int refreshSeconds = 60;       ///< OAUTH_REFRESH_SECONDS (at most; expires_in may be sooner)
-    int refreshRetrySeconds = 10;  ///< OAUTH_REFRESH_RETRY_SECONDS
-    bool mutualTls = false;        ///< OAUTH_MUTUAL_TLS_ENABLED: the token call presents OUT_CLIENT_*
-    QString bearerToken;           ///< OIDC_BEARER_TOKEN or WSO2_BEARER_TOKEN (secret): a static token
-    int authFailureRetries = 0;    ///< OIDC_AUTH_FAILURE_REQUEST_RETRIES (WSO2_AUTH_FAILURE_REQUEST_RETRIES)
+    QUrl tokenEndpoint; ///< OAUTH_TOKEN_ENDPOINT; empty: no token is fetched
+    QString clientKey; ///< OAUTH_CLIENT_KEY
+    QString clientSecret; ///< OAUTH_CLIENT_SECRET (secret)
+    int refreshSeconds = 60; ///< OAUTH_REFRESH_SECONDS (at most; expires_in may be sooner)
+    int refreshRetrySeconds = 10; ///< OAUTH_REFRESH_RETRY_SECONDS
+    bool mutualTls = false; ///< OAUTH_MUTUAL_TLS_ENABLED: the token call presents OUT_CLIENT_*
+    QString bearerToken; ///< OIDC_BEARER_TOKEN or WSO2_BEARER_TOKEN (secret): a static token
+    int authFailureRetries
+        = 0; ///< OIDC_AUTH_FAILURE_REQUEST_RETRIES (WSO2_AUTH_FAILURE_REQUEST_RETRIES)
 };
 
 /** Retries of requests to the backend (BACKEND_REQUEST_RETRY_*). */
@@ -134,18 +135,19 @@ struct RetrySettings
 struct HttpClientSettings
 {
     int timeoutMs = 65000; ///< HTTP_DEFAULT_TIMEOUT; 0: no timeout
-    int retries = 3;       ///< HTTP_DEFAULT_RETRIES
+    int retries = 3; ///< HTTP_DEFAULT_RETRIES
     int retryDelayMs = 10; ///< HTTP_DEFAULT_RETRY_DELAY
 };
 
 /** The hub endpoints as configured: PEER_ENDPOINT and the per-resource overrides. */
 struct HubEndpoints
 {
-    Endpoint peer;                                  ///< PEER_ENDPOINT (required)
-    std::optional<Endpoint> als;                    ///< ALS_ENDPOINT: parties, participants
-    std::optional<Endpoint> quotes;                 ///< QUOTES_ENDPOINT
-    std::optional<Endpoint> transfers;              ///< TRANSFERS_ENDPOINT
-    std::optional<Endpoint> transactionRequests;    ///< TRANSACTION_REQUESTS_ENDPOINT (+ authorizations)
+    Endpoint peer; ///< PEER_ENDPOINT (required)
+    std::optional<Endpoint> als; ///< ALS_ENDPOINT: parties, participants
+    std::optional<Endpoint> quotes; ///< QUOTES_ENDPOINT
+    std::optional<Endpoint> transfers; ///< TRANSFERS_ENDPOINT
+    std::optional<Endpoint>
+        transactionRequests; ///< TRANSACTION_REQUESTS_ENDPOINT (+ authorizations)
 };
 
 /** Resolved base URLs of the hub, one per endpoint; https exactly when outbound mTLS is on. */
@@ -169,50 +171,51 @@ Fspiop::ResourceVersions defaultResourceVersions();
 struct ConnectorConfig
 {
     // Identity and listeners
-    QString dfspId = QStringLiteral("mojaloop");                ///< DFSP_ID
+    QString dfspId = QStringLiteral("mojaloop"); ///< DFSP_ID
     QHostAddress listenAddress = QHostAddress(QHostAddress::LocalHost); ///< LISTEN_ADDRESS (ours)
-    quint16 inboundPort = 4000;                                 ///< INBOUND_LISTEN_PORT; 0: any free port
-    quint16 outboundPort = 4001;                                ///< OUTBOUND_LISTEN_PORT
-    quint16 metricsPort = 4004;                                 ///< METRICS_SERVER_LISTEN_PORT
+    quint16 inboundPort = 4000; ///< INBOUND_LISTEN_PORT; 0: any free port
+    quint16 outboundPort = 4001; ///< OUTBOUND_LISTEN_PORT
+    quint16 metricsPort = 4004; ///< METRICS_SERVER_LISTEN_PORT
 
     // Hub and backend
     HubEndpoints hubEndpoints; ///< as configured
-    HubUrls hubUrls;           ///< resolved by loadConfig()
+    HubUrls hubUrls; ///< resolved by loadConfig()
     std::optional<Endpoint> backendEndpoint; ///< BACKEND_ENDPOINT
-    QUrl backendUrl;                         ///< always http; empty if no BACKEND_ENDPOINT
-    QString coreConnectorTemplate;           ///< CORE_CONNECTOR_TEMPLATE (ours, for later): a file
+    QUrl backendUrl; ///< always http; empty if no BACKEND_ENDPOINT
+    QString coreConnectorTemplate; ///< CORE_CONNECTOR_TEMPLATE (ours, for later): a file
 
     // Flow
-    bool autoAcceptParty = true;                     ///< AUTO_ACCEPT_PARTY
-    bool autoAcceptQuotes = true;                    ///< AUTO_ACCEPT_QUOTES
-    bool allowTransferWithoutQuote = false;          ///< ALLOW_TRANSFER_WITHOUT_QUOTE
+    bool autoAcceptParty = true; ///< AUTO_ACCEPT_PARTY
+    bool autoAcceptQuotes = true; ///< AUTO_ACCEPT_QUOTES
+    bool allowTransferWithoutQuote = false; ///< ALLOW_TRANSFER_WITHOUT_QUOTE
     bool allowDifferentTransferTransactionId = false; ///< ALLOW_DIFFERENT_TRANSFER_TRANSACTION_ID
-    bool useQuoteSourceFspAsTransferPayeeFsp = false; ///< USE_QUOTE_SOURCE_FSP_AS_TRANSFER_PAYEE_FSP
-    bool reserveNotification = false;                ///< RESERVE_NOTIFICATION
-    bool sendFinalNotificationIfRequested = false;   ///< SEND_FINAL_NOTIFICATION_IF_REQUESTED
-    QStringList supportedCurrencies;                 ///< SUPPORTED_CURRENCIES, upper case
+    bool useQuoteSourceFspAsTransferPayeeFsp
+        = false; ///< USE_QUOTE_SOURCE_FSP_AS_TRANSFER_PAYEE_FSP
+    bool reserveNotification = false; ///< RESERVE_NOTIFICATION
+    bool sendFinalNotificationIfRequested = false; ///< SEND_FINAL_NOTIFICATION_IF_REQUESTED
+    QStringList supportedCurrencies; ///< SUPPORTED_CURRENCIES, upper case
 
     // ILP, expiry and timeouts
     Fspiop::Ilp::Version ilpVersion = Fspiop::Ilp::Version::V1; ///< ILP_VERSION
-    QString ilpSecret = QStringLiteral("mojaloop-sdk");         ///< ILP_SECRET (secret)
-    bool checkIlp = true;                                       ///< CHECK_ILP
-    int expirySeconds = 60;                                     ///< EXPIRY_SECONDS
-    bool rejectExpiredQuoteResponses = false;                   ///< REJECT_EXPIRED_QUOTE_RESPONSES
-    bool rejectTransfersOnExpiredQuotes = false;                ///< REJECT_TRANSFERS_ON_EXPIRED_QUOTES
-    bool rejectExpiredTransferFulfils = false;                  ///< REJECT_EXPIRED_TRANSFER_FULFILS
-    int requestProcessingTimeoutSeconds = 30;                   ///< REQUEST_PROCESSING_TIMEOUT_SECONDS
-    int patchNotificationGraceTimeMs = 15000;                   ///< PATCH_NOTIFICATION_GRACE_TIME_MS
+    QString ilpSecret = QStringLiteral("mojaloop-sdk"); ///< ILP_SECRET (secret)
+    bool checkIlp = true; ///< CHECK_ILP
+    int expirySeconds = 60; ///< EXPIRY_SECONDS
+    bool rejectExpiredQuoteResponses = false; ///< REJECT_EXPIRED_QUOTE_RESPONSES
+    bool rejectTransfersOnExpiredQuotes = false; ///< REJECT_TRANSFERS_ON_EXPIRED_QUOTES
+    bool rejectExpiredTransferFulfils = false; ///< REJECT_EXPIRED_TRANSFER_FULFILS
+    int requestProcessingTimeoutSeconds = 30; ///< REQUEST_PROCESSING_TIMEOUT_SECONDS
+    int patchNotificationGraceTimeMs = 15000; ///< PATCH_NOTIFICATION_GRACE_TIME_MS
 
     // JWS
-    bool jwsSign = true;                       ///< JWS_SIGN
-    bool jwsSignPutParties = false;            ///< JWS_SIGN_PUT_PARTIES
-    QString jwsSigningKeyPath;                 ///< JWS_SIGNING_KEY_PATH (absolute)
-    bool validateInboundJws = true;            ///< VALIDATE_INBOUND_JWS
+    bool jwsSign = true; ///< JWS_SIGN
+    bool jwsSignPutParties = false; ///< JWS_SIGN_PUT_PARTIES
+    QString jwsSigningKeyPath; ///< JWS_SIGNING_KEY_PATH (absolute)
+    bool validateInboundJws = true; ///< VALIDATE_INBOUND_JWS
     bool validateInboundPutPartiesJws = false; ///< VALIDATE_INBOUND_PUT_PARTIES_JWS
-    QString jwsVerificationKeysDirectory;      ///< JWS_VERIFICATION_KEYS_DIRECTORY (absolute)
+    QString jwsVerificationKeysDirectory; ///< JWS_VERIFICATION_KEYS_DIRECTORY (absolute)
 
     // TLS
-    TlsSettings inboundTls;  ///< INBOUND_MUTUAL_TLS_ENABLED, IN_*
+    TlsSettings inboundTls; ///< INBOUND_MUTUAL_TLS_ENABLED, IN_*
     TlsSettings outboundTls; ///< OUTBOUND_MUTUAL_TLS_ENABLED, OUT_*
 
     // OAuth2
@@ -220,20 +223,20 @@ struct ConnectorConfig
 
     // Protocol
     Fspiop::ResourceVersions resourceVersions = defaultResourceVersions(); ///< RESOURCE_VERSIONS
-    IdGeneratorSettings idGenerator;               ///< ID_GENERATOR
-    quint8 traceFlags = 0x01;                      ///< TRACE_FLAGS
-    qint64 fspiopApiMaxRequestBytes = 209715200;   ///< FSPIOP_API_SERVER_MAX_REQUEST_BYTES
-    qint64 backendApiMaxRequestBytes = 209715200;  ///< BACKEND_API_SERVER_MAX_REQUEST_BYTES
-    QString outboundErrorStatusCodeExtensionKey;   ///< OUTBOUND_ERROR_STATUSCODE_EXTENSION_KEY
+    IdGeneratorSettings idGenerator; ///< ID_GENERATOR
+    quint8 traceFlags = 0x01; ///< TRACE_FLAGS
+    qint64 fspiopApiMaxRequestBytes = 209715200; ///< FSPIOP_API_SERVER_MAX_REQUEST_BYTES
+    qint64 backendApiMaxRequestBytes = 209715200; ///< BACKEND_API_SERVER_MAX_REQUEST_BYTES
+    QString outboundErrorStatusCodeExtensionKey; ///< OUTBOUND_ERROR_STATUSCODE_EXTENSION_KEY
 
     // Retries and HTTP client
     RetrySettings backendRequestRetry; ///< BACKEND_REQUEST_RETRY_*
-    HttpClientSettings http;           ///< HTTP_DEFAULT_*
+    HttpClientSettings http; ///< HTTP_DEFAULT_*
 
     // Operations
     LogLevel logLevel = LogLevel::Info; ///< LOG_LEVEL
-    bool logJson = false;               ///< LOG_IS_JSON_OUTPUT
-    QString dataDir;                    ///< PM_DATA_DIR (ours, absolute); empty if not set
+    bool logJson = false; ///< LOG_IS_JSON_OUTPUT
+    QString dataDir; ///< PM_DATA_DIR (ours, absolute); empty if not set
 
     /** Everything worth telling the operator that did not stop loading, one line each. */
     QStringList warnings;
@@ -270,8 +273,8 @@ struct ConfigFile
  * Parses the text of a config file (the syntax is described in docs/configuration.md): blank
  * lines and `#` comments, an optional `export ` prefix, KEY=VALUE (or the dotenv form KEY: VALUE),
  * values in single, double or back quotes (which may span lines), `\n` and `\r` in double quotes,
- * and a `#` comment after a value. A line that is none of these fails with "<fileName>:<line>: ...".
- * Error messages never repeat a value, which may be a secret.
+ * and a `#` comment after a value. A line that is none of these fails with "<fileName>:<line>:
+ * ...". Error messages never repeat a value, which may be a secret.
  */
 Result<ConfigFile> parseConfigFile(QStringView text, const QString &fileName);
 
@@ -286,8 +289,8 @@ Result<ConfigFile> readConfigFile(const QString &path);
  * does not use, unknown keys of the file and other non-fatal findings go to
  * ConnectorConfig::warnings. Other environment variables are not read.
  */
-Result<ConnectorConfig> loadConfig(const QProcessEnvironment &env,
-                                   const std::optional<QString> &configFile);
+Result<ConnectorConfig> loadConfig(
+    const QProcessEnvironment &env, const std::optional<QString> &configFile);
 
 /**
  * The connector's data directory: `dataDirOption` (--data-dir) if given and not empty, else
@@ -295,8 +298,8 @@ Result<ConnectorConfig> loadConfig(const QProcessEnvironment &env,
  * organisation names). Returned absolute and clean; not created. Fails if the path exists and is
  * not a directory.
  */
-Result<QString> resolveDataDir(const std::optional<QString> &dataDirOption,
-                               const ConnectorConfig &config);
+Result<QString> resolveDataDir(
+    const std::optional<QString> &dataDirOption, const ConnectorConfig &config);
 
 /**
  * The effective configuration as KEY=VALUE lines, one per setting this connector reads, in the

@@ -7,7 +7,6 @@
 #include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QTest>
-
 #include <vector>
 
 using namespace Qt::StringLiterals;
@@ -15,14 +14,15 @@ using namespace Pm::Connector;
 
 namespace {
 
-/** One row of the per-setting table: a good value and how describe() shows it; a bad value and its error. */
+/** One row of the per-setting table: a good value and how describe() shows it; a bad value and its
+ * error. */
 struct SettingRow
 {
     QString name;
     QString good;
     QString shown;
-    QString bad;      ///< empty: the setting accepts every value
-    QString error;    ///< the exact message for `bad`
+    QString bad; ///< empty: the setting accepts every value
+    QString error; ///< the exact message for `bad`
     QStringList extra; ///< other variables the good value needs ("NAME=value")
 };
 
@@ -36,7 +36,8 @@ QString boolError(const QString &name)
     return name + u" (environment): \"maybe\" is not a boolean (true/false, 1/0, yes/no, on/off)"_s;
 }
 
-const QString kEndpointShape = u" is not host:port[/base] (for example hub.example.com:3000 or 10.0.0.5:4000/switch)"_s;
+const QString kEndpointShape
+    = u" is not host:port[/base] (for example hub.example.com:3000 or 10.0.0.5:4000/switch)"_s;
 
 } // namespace
 
@@ -88,60 +89,75 @@ private:
     {
         const QString missing = m_dir.filePath(u"missing.pem"_s);
         const QString inboundTls = u"INBOUND_MUTUAL_TLS_ENABLED=true"_s;
-        const QStringList inboundFiles{u"IN_CA_CERT_PATH="_s + m_ca, u"IN_SERVER_CERT_PATH="_s + m_cert,
-                                       u"IN_SERVER_KEY_PATH="_s + m_key};
-        const QStringList outboundFiles{u"OUT_CLIENT_CERT_PATH="_s + m_cert, u"OUT_CLIENT_KEY_PATH="_s + m_key};
-        const QStringList oauthCredentials{u"OAUTH_CLIENT_KEY=client"_s, u"OAUTH_CLIENT_SECRET=secret"_s};
+        const QStringList inboundFiles { u"IN_CA_CERT_PATH="_s + m_ca,
+            u"IN_SERVER_CERT_PATH="_s + m_cert, u"IN_SERVER_KEY_PATH="_s + m_key };
+        const QStringList outboundFiles { u"OUT_CLIENT_CERT_PATH="_s + m_cert,
+            u"OUT_CLIENT_KEY_PATH="_s + m_key };
+        const QStringList oauthCredentials { u"OAUTH_CLIENT_KEY=client"_s,
+            u"OAUTH_CLIENT_SECRET=secret"_s };
         auto env = [](const QString &name) -> QString { return name + u" (environment): "_s; };
         auto boolRow = [](const QString &name, bool defaultValue, QStringList extra = {}) {
-            return SettingRow{name, defaultValue ? u"FALSE"_s : u"TRUE"_s, defaultValue ? u"false"_s : u"true"_s,
-                              u"maybe"_s, boolError(name), extra};
+            return SettingRow { name, defaultValue ? u"FALSE"_s : u"TRUE"_s,
+                defaultValue ? u"false"_s : u"true"_s, u"maybe"_s, boolError(name), extra };
         };
         auto fileRow = [&](const QString &name) {
-            return SettingRow{name, m_cert, absolute(m_cert), missing,
-                              env(name) + u"file \""_s + missing + u"\" does not exist"_s, {}};
+            return SettingRow { name, m_cert, absolute(m_cert), missing,
+                env(name) + u"file \""_s + missing + u"\" does not exist"_s, {} };
         };
-        auto numberRow = [&](const QString &name, const QString &good, const QString &bad, const QString &range) {
-            return SettingRow{name, good, good, bad,
-                              env(name) + u'"' + bad + u"\" is not a whole number ("_s + range + u')', {}};
+        auto numberRow = [&](const QString &name, const QString &good, const QString &bad,
+                             const QString &range) {
+            return SettingRow { name, good, good, bad,
+                env(name) + u'"' + bad + u"\" is not a whole number ("_s + range + u')', {} };
         };
         auto portRow = [&](const QString &name, const QString &good, const QString &bad) {
-            return SettingRow{name, good, good, bad,
-                              env(name) + u'"' + bad + u"\" is not a port number (0-65535; 0 picks a free port)"_s,
-                              {}};
+            return SettingRow { name, good, good, bad,
+                env(name) + u'"' + bad
+                    + u"\" is not a port number (0-65535; 0 picks a free port)"_s,
+                {} };
         };
-        const QString versionsWithParties11 =
-            u"authorizations=1.0,bulkQuotes=1.0,bulkTransfers=1.0,fxQuotes=2.0,fxTransfers=2.0,participants=1.0,"
-            u"parties=1.1,ping=2.0,quotes=1.0,transactionRequests=1.0,transfers=1.0"_s;
+        const QString versionsWithParties11
+            = u"authorizations=1.0,bulkQuotes=1.0,bulkTransfers=1.0,fxQuotes=2.0,fxTransfers=2.0,"
+              u"participants=1.0,"
+              u"parties=1.1,ping=2.0,quotes=1.0,transactionRequests=1.0,transfers=1.0"_s;
 
         return {
-            {u"DFSP_ID"_s, u" payerfsp "_s, u"payerfsp"_s, u"has space"_s,
-             env(u"DFSP_ID"_s) + u"\"has space\" is not an FSP id (1 to 32 printable ASCII characters, no spaces)"_s, {}},
-            {u"LISTEN_ADDRESS"_s, u"0.0.0.0"_s, u"0.0.0.0"_s, u"example.com"_s,
-             env(u"LISTEN_ADDRESS"_s)
-                 + u"\"example.com\" is not an IP address (for example 127.0.0.1, ::1, or * for every interface)"_s, {}},
+            { u"DFSP_ID"_s, u" payerfsp "_s, u"payerfsp"_s, u"has space"_s,
+                env(u"DFSP_ID"_s)
+                    + u"\"has space\" is not an FSP id (1 to 32 printable ASCII characters, no spaces)"_s,
+                {} },
+            { u"LISTEN_ADDRESS"_s, u"0.0.0.0"_s, u"0.0.0.0"_s, u"example.com"_s,
+                env(u"LISTEN_ADDRESS"_s)
+                    + u"\"example.com\" is not an IP address (for example 127.0.0.1, ::1, or * for every interface)"_s,
+                {} },
             portRow(u"INBOUND_LISTEN_PORT"_s, u"5000"_s, u"abc"_s),
             portRow(u"OUTBOUND_LISTEN_PORT"_s, u"5001"_s, u"65536"_s),
             portRow(u"METRICS_SERVER_LISTEN_PORT"_s, u"0"_s, u"-1"_s),
-            {u"PEER_ENDPOINT"_s, u"switch.example.com:443/api"_s, u"switch.example.com:443/api"_s, u"ftp://hub:21"_s,
-             env(u"PEER_ENDPOINT"_s)
-                 + u"\"ftp://hub:21\" has the scheme ftp://; write host:port[/base], the scheme follows OUTBOUND_MUTUAL_TLS_ENABLED"_s,
-             {}},
-            {u"ALS_ENDPOINT"_s, u"als:4002"_s, u"als:4002"_s, u"als:port"_s,
-             env(u"ALS_ENDPOINT"_s) + u"\"als:port\" has no valid port (1-65535) after the ':'"_s, {}},
-            {u"QUOTES_ENDPOINT"_s, u"quotes:4003/"_s, u"quotes:4003"_s, u"user@quotes:1"_s,
-             env(u"QUOTES_ENDPOINT"_s) + u"\"user@quotes:1\""_s + kEndpointShape, {}},
-            {u"TRANSFERS_ENDPOINT"_s, u"[::1]:4004"_s, u"[::1]:4004"_s, u"::1:4004"_s,
-             env(u"TRANSFERS_ENDPOINT"_s) + u"\"::1:4004\""_s + kEndpointShape + u"; put an IPv6 address in brackets"_s,
-             {}},
-            {u"TRANSACTION_REQUESTS_ENDPOINT"_s, u"tr:4005//base//x/"_s, u"tr:4005/base/x"_s, u"tr:4005/x?y=1"_s,
-             env(u"TRANSACTION_REQUESTS_ENDPOINT"_s) + u"\"tr:4005/x?y=1\""_s + kEndpointShape, {}},
-            {u"BACKEND_ENDPOINT"_s, u"http://core:3002"_s, u"core:3002"_s, u"https://core:3002"_s,
-             env(u"BACKEND_ENDPOINT"_s)
-                 + u"https:// is not supported: the backend is called over plain http, as the reference does"_s,
-             {}},
-            {u"CORE_CONNECTOR_TEMPLATE"_s, m_template, absolute(m_template), missing,
-             env(u"CORE_CONNECTOR_TEMPLATE"_s) + u"file \""_s + missing + u"\" does not exist"_s, {}},
+            { u"PEER_ENDPOINT"_s, u"switch.example.com:443/api"_s, u"switch.example.com:443/api"_s,
+                u"ftp://hub:21"_s,
+                env(u"PEER_ENDPOINT"_s)
+                    + u"\"ftp://hub:21\" has the scheme ftp://; write host:port[/base], the scheme follows OUTBOUND_MUTUAL_TLS_ENABLED"_s,
+                {} },
+            { u"ALS_ENDPOINT"_s, u"als:4002"_s, u"als:4002"_s, u"als:port"_s,
+                env(u"ALS_ENDPOINT"_s)
+                    + u"\"als:port\" has no valid port (1-65535) after the ':'"_s,
+                {} },
+            { u"QUOTES_ENDPOINT"_s, u"quotes:4003/"_s, u"quotes:4003"_s, u"user@quotes:1"_s,
+                env(u"QUOTES_ENDPOINT"_s) + u"\"user@quotes:1\""_s + kEndpointShape, {} },
+            { u"TRANSFERS_ENDPOINT"_s, u"[::1]:4004"_s, u"[::1]:4004"_s, u"::1:4004"_s,
+                env(u"TRANSFERS_ENDPOINT"_s) + u"\"::1:4004\""_s + kEndpointShape
+                    + u"; put an IPv6 address in brackets"_s,
+                {} },
+            { u"TRANSACTION_REQUESTS_ENDPOINT"_s, u"tr:4005//base//x/"_s, u"tr:4005/base/x"_s,
+                u"tr:4005/x?y=1"_s,
+                env(u"TRANSACTION_REQUESTS_ENDPOINT"_s) + u"\"tr:4005/x?y=1\""_s + kEndpointShape,
+                {} },
+            { u"BACKEND_ENDPOINT"_s, u"http://core:3002"_s, u"core:3002"_s, u"https://core:3002"_s,
+                env(u"BACKEND_ENDPOINT"_s)
+                    + u"https:// is not supported: the backend is called over plain http, as the reference does"_s,
+                {} },
+            { u"CORE_CONNECTOR_TEMPLATE"_s, m_template, absolute(m_template), missing,
+                env(u"CORE_CONNECTOR_TEMPLATE"_s) + u"file \""_s + missing + u"\" does not exist"_s,
+                {} },
             boolRow(u"AUTO_ACCEPT_PARTY"_s, true),
             boolRow(u"AUTO_ACCEPT_QUOTES"_s, true),
             boolRow(u"ALLOW_TRANSFER_WITHOUT_QUOTE"_s, false),
@@ -149,12 +165,13 @@ private:
             boolRow(u"USE_QUOTE_SOURCE_FSP_AS_TRANSFER_PAYEE_FSP"_s, false),
             boolRow(u"RESERVE_NOTIFICATION"_s, false),
             boolRow(u"SEND_FINAL_NOTIFICATION_IF_REQUESTED"_s, false),
-            {u"SUPPORTED_CURRENCIES"_s, u"usd, EUR,,XOF,USD"_s, u"USD,EUR,XOF"_s, u"USD,EURO"_s,
-             env(u"SUPPORTED_CURRENCIES"_s)
-                 + u"\"EURO\" is not an ISO 4217 currency code (comma-separated, for example USD,EUR)"_s,
-             {}},
-            {u"ILP_VERSION"_s, u"v4"_s, u"4"_s, u"2"_s, env(u"ILP_VERSION"_s) + u"\"2\" is not an ILP version (1 or 4)"_s, {}},
-            {u"ILP_SECRET"_s, u" any secret "_s, u"********"_s, {}, {}, {}},
+            { u"SUPPORTED_CURRENCIES"_s, u"usd, EUR,,XOF,USD"_s, u"USD,EUR,XOF"_s, u"USD,EURO"_s,
+                env(u"SUPPORTED_CURRENCIES"_s)
+                    + u"\"EURO\" is not an ISO 4217 currency code (comma-separated, for example USD,EUR)"_s,
+                {} },
+            { u"ILP_VERSION"_s, u"v4"_s, u"4"_s, u"2"_s,
+                env(u"ILP_VERSION"_s) + u"\"2\" is not an ILP version (1 or 4)"_s, {} },
+            { u"ILP_SECRET"_s, u" any secret "_s, u"********"_s, {}, {}, {} },
             boolRow(u"CHECK_ILP"_s, true),
             numberRow(u"EXPIRY_SECONDS"_s, u"20"_s, u"0"_s, u"1 or more"_s),
             boolRow(u"REJECT_EXPIRED_QUOTE_RESPONSES"_s, false),
@@ -164,70 +181,83 @@ private:
             numberRow(u"PATCH_NOTIFICATION_GRACE_TIME_MS"_s, u"0"_s, u"-5"_s, u"0 or more"_s),
             boolRow(u"JWS_SIGN"_s, true),
             boolRow(u"JWS_SIGN_PUT_PARTIES"_s, false),
-            {u"JWS_SIGNING_KEY_PATH"_s, m_key, absolute(m_key), m_keysDir,
-             env(u"JWS_SIGNING_KEY_PATH"_s) + u'"' + m_keysDir + u"\" is not a file"_s, {}},
+            { u"JWS_SIGNING_KEY_PATH"_s, m_key, absolute(m_key), m_keysDir,
+                env(u"JWS_SIGNING_KEY_PATH"_s) + u'"' + m_keysDir + u"\" is not a file"_s, {} },
             boolRow(u"VALIDATE_INBOUND_JWS"_s, true),
             boolRow(u"VALIDATE_INBOUND_PUT_PARTIES_JWS"_s, false),
-            {u"JWS_VERIFICATION_KEYS_DIRECTORY"_s, m_keysDir, absolute(m_keysDir), m_key,
-             env(u"JWS_VERIFICATION_KEYS_DIRECTORY"_s) + u'"' + m_key + u"\" is not a directory"_s, {}},
+            { u"JWS_VERIFICATION_KEYS_DIRECTORY"_s, m_keysDir, absolute(m_keysDir), m_key,
+                env(u"JWS_VERIFICATION_KEYS_DIRECTORY"_s) + u'"' + m_key
+                    + u"\" is not a directory"_s,
+                {} },
             boolRow(u"INBOUND_MUTUAL_TLS_ENABLED"_s, false, inboundFiles),
-            {u"IN_CA_CERT_PATH"_s, m_ca + u" , "_s + m_ca2, absolute(m_ca) + u',' + absolute(m_ca2),
-             m_ca + u',' + missing, env(u"IN_CA_CERT_PATH"_s) + u"file \""_s + missing + u"\" does not exist"_s, {}},
+            { u"IN_CA_CERT_PATH"_s, m_ca + u" , "_s + m_ca2,
+                absolute(m_ca) + u',' + absolute(m_ca2), m_ca + u',' + missing,
+                env(u"IN_CA_CERT_PATH"_s) + u"file \""_s + missing + u"\" does not exist"_s, {} },
             fileRow(u"IN_SERVER_CERT_PATH"_s),
             fileRow(u"IN_SERVER_KEY_PATH"_s),
             boolRow(u"OUTBOUND_MUTUAL_TLS_ENABLED"_s, false, outboundFiles),
             fileRow(u"OUT_CA_CERT_PATH"_s),
             fileRow(u"OUT_CLIENT_CERT_PATH"_s),
             fileRow(u"OUT_CLIENT_KEY_PATH"_s),
-            {u"OAUTH_TOKEN_ENDPOINT"_s, u"https://auth.example.com/token"_s, u"https://auth.example.com/token"_s,
-             u"auth.example.com/token"_s,
-             env(u"OAUTH_TOKEN_ENDPOINT"_s)
-                 + u"\"auth.example.com/token\" is not an http or https URL (for example https://auth.example.com/token)"_s,
-             oauthCredentials},
-            {u"OAUTH_CLIENT_KEY"_s, u"client-1"_s, u"client-1"_s, u"a:b"_s,
-             env(u"OAUTH_CLIENT_KEY"_s)
-                 + u"a client key cannot contain ':' or control characters (HTTP Basic authentication)"_s,
-             {}},
-            {u"OAUTH_CLIENT_SECRET"_s, u"pa ss"_s, u"********"_s, u"a\nb"_s,
-             env(u"OAUTH_CLIENT_SECRET"_s) + u"the secret contains control characters"_s, {}},
+            { u"OAUTH_TOKEN_ENDPOINT"_s, u"https://auth.example.com/token"_s,
+                u"https://auth.example.com/token"_s, u"auth.example.com/token"_s,
+                env(u"OAUTH_TOKEN_ENDPOINT"_s)
+                    + u"\"auth.example.com/token\" is not an http or https URL (for example https://auth.example.com/token)"_s,
+                oauthCredentials },
+            { u"OAUTH_CLIENT_KEY"_s, u"client-1"_s, u"client-1"_s, u"a:b"_s,
+                env(u"OAUTH_CLIENT_KEY"_s)
+                    + u"a client key cannot contain ':' or control characters (HTTP Basic authentication)"_s,
+                {} },
+            { u"OAUTH_CLIENT_SECRET"_s, u"pa ss"_s, u"********"_s, u"a\nb"_s,
+                env(u"OAUTH_CLIENT_SECRET"_s) + u"the secret contains control characters"_s, {} },
             numberRow(u"OAUTH_REFRESH_SECONDS"_s, u"300"_s, u"0"_s, u"1 or more"_s),
             numberRow(u"OAUTH_REFRESH_RETRY_SECONDS"_s, u"5"_s, u"x"_s, u"1 or more"_s),
             boolRow(u"OAUTH_MUTUAL_TLS_ENABLED"_s, false, outboundFiles),
-            {u"OIDC_BEARER_TOKEN"_s, u"abc.def\n"_s, u"********"_s, u"abc def"_s,
-             env(u"OIDC_BEARER_TOKEN"_s)
-                 + u"the token has characters an HTTP header cannot carry (use printable ASCII, no spaces)"_s,
-             {}},
+            { u"OIDC_BEARER_TOKEN"_s, u"abc.def\n"_s, u"********"_s, u"abc def"_s,
+                env(u"OIDC_BEARER_TOKEN"_s)
+                    + u"the token has characters an HTTP header cannot carry (use printable ASCII, no spaces)"_s,
+                {} },
             numberRow(u"OIDC_AUTH_FAILURE_REQUEST_RETRIES"_s, u"2"_s, u"two"_s, u"0 or more"_s),
-            {u"RESOURCE_VERSIONS"_s, u"parties=1.1"_s, versionsWithParties11, u"parties=1.2"_s,
-             env(u"RESOURCE_VERSIONS"_s) + u"parties has version 1.2, which is not one of 1.0, 1.1, 2.0"_s, {}},
-            {u"ID_GENERATOR"_s, u"{\"type\": \"ulid\"}"_s, u"'{\"type\":\"ulid\"}'"_s, u"{\"type\":\"snowflake\"}"_s,
-             env(u"ID_GENERATOR"_s)
-                 + u"\"{\"type\":\"snowflake\"}\" is not an id generator ({\"type\":\"uuid\"}, "
-                   u"{\"type\":\"uuid\",\"version\":7}, {\"type\":\"ulid\"}, uuid or ulid)"_s,
-             {}},
-            {u"TRACE_FLAGS"_s, u"00"_s, u"00"_s, u"1"_s,
-             env(u"TRACE_FLAGS"_s) + u"\"1\" is not two hexadecimal digits (for example 01)"_s, {}},
-            numberRow(u"FSPIOP_API_SERVER_MAX_REQUEST_BYTES"_s, u"1048576"_s, u"0"_s, u"1 or more"_s),
-            numberRow(u"BACKEND_API_SERVER_MAX_REQUEST_BYTES"_s, u"5000000000"_s, u"99999999999999999999"_s,
-                      u"1 or more"_s),
-            {u"OUTBOUND_ERROR_STATUSCODE_EXTENSION_KEY"_s, u"errorCode"_s, u"errorCode"_s, QString(33, u'k'),
-             env(u"OUTBOUND_ERROR_STATUSCODE_EXTENSION_KEY"_s) + u'"' + QString(33, u'k')
-                 + u"\" is not an extension key (1 to 32 characters)"_s,
-             {}},
+            { u"RESOURCE_VERSIONS"_s, u"parties=1.1"_s, versionsWithParties11, u"parties=1.2"_s,
+                env(u"RESOURCE_VERSIONS"_s)
+                    + u"parties has version 1.2, which is not one of 1.0, 1.1, 2.0"_s,
+                {} },
+            { u"ID_GENERATOR"_s, u"{\"type\": \"ulid\"}"_s, u"'{\"type\":\"ulid\"}'"_s,
+                u"{\"type\":\"snowflake\"}"_s,
+                env(u"ID_GENERATOR"_s)
+                    + u"\"{\"type\":\"snowflake\"}\" is not an id generator ({\"type\":\"uuid\"}, "
+                      u"{\"type\":\"uuid\",\"version\":7}, {\"type\":\"ulid\"}, uuid or ulid)"_s,
+                {} },
+            { u"TRACE_FLAGS"_s, u"00"_s, u"00"_s, u"1"_s,
+                env(u"TRACE_FLAGS"_s) + u"\"1\" is not two hexadecimal digits (for example 01)"_s,
+                {} },
+            numberRow(
+                u"FSPIOP_API_SERVER_MAX_REQUEST_BYTES"_s, u"1048576"_s, u"0"_s, u"1 or more"_s),
+            numberRow(u"BACKEND_API_SERVER_MAX_REQUEST_BYTES"_s, u"5000000000"_s,
+                u"99999999999999999999"_s, u"1 or more"_s),
+            { u"OUTBOUND_ERROR_STATUSCODE_EXTENSION_KEY"_s, u"errorCode"_s, u"errorCode"_s,
+                QString(33, u'k'),
+                env(u"OUTBOUND_ERROR_STATUSCODE_EXTENSION_KEY"_s) + u'"' + QString(33, u'k')
+                    + u"\" is not an extension key (1 to 32 characters)"_s,
+                {} },
             boolRow(u"BACKEND_REQUEST_RETRY_ENABLED"_s, true),
             numberRow(u"BACKEND_REQUEST_RETRY_MAX_RETRIES"_s, u"0"_s, u"x"_s, u"0 or more"_s),
             numberRow(u"BACKEND_REQUEST_RETRY_DELAY_MS"_s, u"500"_s, u"+5"_s, u"0 or more"_s),
-            {u"BACKEND_REQUEST_RETRY_MAX_DELAY_MS"_s, u"20000"_s, u"20000"_s, u"2147483648"_s,
-             env(u"BACKEND_REQUEST_RETRY_MAX_DELAY_MS"_s) + u"\"2147483648\" is too large (at most 2147483647)"_s, {}},
+            { u"BACKEND_REQUEST_RETRY_MAX_DELAY_MS"_s, u"20000"_s, u"20000"_s, u"2147483648"_s,
+                env(u"BACKEND_REQUEST_RETRY_MAX_DELAY_MS"_s)
+                    + u"\"2147483648\" is too large (at most 2147483647)"_s,
+                {} },
             numberRow(u"BACKEND_REQUEST_RETRY_BACKOFF_FACTOR"_s, u"3"_s, u"0"_s, u"1 to 100"_s),
             numberRow(u"HTTP_DEFAULT_TIMEOUT"_s, u"0"_s, u"1e3"_s, u"0 or more"_s),
             numberRow(u"HTTP_DEFAULT_RETRIES"_s, u"0"_s, u"-1"_s, u"0 or more"_s),
             numberRow(u"HTTP_DEFAULT_RETRY_DELAY"_s, u"100"_s, u"ten"_s, u"0 or more"_s),
-            {u"LOG_LEVEL"_s, u"DEBUG"_s, u"debug"_s, u"loud"_s,
-             env(u"LOG_LEVEL"_s) + u"\"loud\" is not a log level (trace, debug, info, warn, error or fatal)"_s, {}},
+            { u"LOG_LEVEL"_s, u"DEBUG"_s, u"debug"_s, u"loud"_s,
+                env(u"LOG_LEVEL"_s)
+                    + u"\"loud\" is not a log level (trace, debug, info, warn, error or fatal)"_s,
+                {} },
             boolRow(u"LOG_IS_JSON_OUTPUT"_s, false),
-            {u"PM_DATA_DIR"_s, m_dir.filePath(u"data"_s), absolute(m_dir.filePath(u"data"_s)), m_key,
-             env(u"PM_DATA_DIR"_s) + u'"' + m_key + u"\" is not a directory"_s, {}},
+            { u"PM_DATA_DIR"_s, m_dir.filePath(u"data"_s), absolute(m_dir.filePath(u"data"_s)),
+                m_key, env(u"PM_DATA_DIR"_s) + u'"' + m_key + u"\" is not a directory"_s, {} },
         };
     }
 
@@ -258,9 +288,9 @@ private slots:
         QCOMPARE(c.hubEndpoints.peer.host, u"hub"_s);
         QCOMPARE(c.hubEndpoints.peer.port, 3000);
         QVERIFY(!c.hubEndpoints.als && !c.hubEndpoints.quotes && !c.hubEndpoints.transfers
-                && !c.hubEndpoints.transactionRequests);
-        for (const QUrl &url : {c.hubUrls.peer, c.hubUrls.als, c.hubUrls.quotes, c.hubUrls.transfers,
-                                c.hubUrls.transactionRequests})
+            && !c.hubEndpoints.transactionRequests);
+        for (const QUrl &url : { c.hubUrls.peer, c.hubUrls.als, c.hubUrls.quotes,
+                 c.hubUrls.transfers, c.hubUrls.transactionRequests })
             QCOMPARE(url, QUrl(u"http://hub:3000"_s));
         QCOMPARE(c.backendUrl, QUrl(u"http://backend:3001"_s));
         QVERIFY(c.coreConnectorTemplate.isEmpty());
@@ -303,15 +333,15 @@ private slots:
         QCOMPARE(c.oauth.authFailureRetries, 0);
 
         // FSPIOP 1.0 for every resource the 18.0.2 SDK knows.
-        for (const QString &resource : {u"parties"_s, u"participants"_s, u"quotes"_s, u"transfers"_s,
-                                        u"bulkQuotes"_s, u"bulkTransfers"_s, u"transactionRequests"_s,
-                                        u"authorizations"_s}) {
+        for (const QString &resource :
+            { u"parties"_s, u"participants"_s, u"quotes"_s, u"transfers"_s, u"bulkQuotes"_s,
+                u"bulkTransfers"_s, u"transactionRequests"_s, u"authorizations"_s }) {
             QCOMPARE(c.resourceVersions.version(resource), Pm::Fspiop::Versions::V1_0);
         }
         QCOMPARE(c.resourceVersions.contentType(u"quotes"),
-                 u"application/vnd.interoperability.quotes+json;version=1.0"_s);
+            u"application/vnd.interoperability.quotes+json;version=1.0"_s);
         QCOMPARE(c.resourceVersions.acceptType(u"parties"),
-                 u"application/vnd.interoperability.parties+json;version=1"_s);
+            u"application/vnd.interoperability.parties+json;version=1"_s);
         QCOMPARE(c.resourceVersions.version(u"fxQuotes"), Pm::Fspiop::Versions::V2_0);
         QCOMPARE(c.idGenerator.type, IdGeneratorSettings::Type::Uuid);
         QCOMPARE(c.idGenerator.uuidVersion, 4);
@@ -333,13 +363,20 @@ private slots:
         QVERIFY(!c.logJson);
         QVERIFY(c.dataDir.isEmpty());
 
-        const QStringList expectedWarnings{
+        const QStringList expectedWarnings {
             u"JWS_SIGN is true but JWS_SIGNING_KEY_PATH is not set: requests with a body cannot be signed"_s,
             u"VALIDATE_INBOUND_JWS is true but JWS_VERIFICATION_KEYS_DIRECTORY is not set: no inbound signature can be verified"_s,
-            u"ILP_SECRET is not set: the reference's public default is used; set a secret of your own"_s,
+            u"ILP_SECRET is the reference's public default (mojaloop-sdk): set a secret of your own"_s,
         };
         QCOMPARE(c.warnings, expectedWarnings);
         QCOMPARE(c.sourceOf(u"PEER_ENDPOINT"_s).toString(), u"environment"_s);
+
+        // The public default stays worth a warning when it is set explicitly.
+        QProcessEnvironment env = baseEnv();
+        env.insert(u"ILP_SECRET"_s, u"mojaloop-sdk"_s);
+        const auto explicitDefault = loadConfig(env, std::nullopt);
+        QVERIFY(explicitDefault);
+        QVERIFY(explicitDefault->warnings.contains(expectedWarnings.last()));
         QCOMPARE(c.sourceOf(u"DFSP_ID"_s).toString(), u"default"_s);
     }
 
@@ -349,15 +386,16 @@ private slots:
         auto config = loadConfig(env, std::nullopt);
         QVERIFY(!config);
         QCOMPARE(config.error().message,
-                 u"PEER_ENDPOINT is not set: give the hub's host:port[/base], without a scheme"_s);
+            u"PEER_ENDPOINT is not set: give the hub's host:port[/base], without a scheme"_s);
 
         env.insert(u"PEER_ENDPOINT"_s, u"hub:3000"_s);
         env.insert(u"BACKEND_ENDPOINT"_s, u"   "_s); // empty counts as not set
         config = loadConfig(env, std::nullopt);
         QVERIFY(!config);
         QCOMPARE(config.error().message,
-                 u"BACKEND_ENDPOINT is not set: give the core connector's host:port[/base], without a scheme "
-                 u"(or set CORE_CONNECTOR_TEMPLATE)"_s);
+            u"BACKEND_ENDPOINT is not set: give the core connector's host:port[/base], without a "
+            u"scheme "
+            u"(or set CORE_CONNECTOR_TEMPLATE)"_s);
 
         env.insert(u"CORE_CONNECTOR_TEMPLATE"_s, m_template);
         config = loadConfig(env, std::nullopt);
@@ -418,12 +456,13 @@ private slots:
     void typedValues()
     {
         QProcessEnvironment env = baseEnv();
-        insertAll(env, {u"DFSP_ID=payeefsp"_s, u"LISTEN_ADDRESS=*"_s, u"INBOUND_LISTEN_PORT=14000"_s,
-                        u"AUTO_ACCEPT_QUOTES=0"_s, u"ILP_VERSION=4"_s, u"ILP_SECRET=s"_s, u"EXPIRY_SECONDS=20"_s,
-                        u"JWS_SIGN=off"_s, u"VALIDATE_INBOUND_JWS=no"_s, u"TRACE_FLAGS=FF"_s,
-                        u"BACKEND_REQUEST_RETRY_BACKOFF_FACTOR=3"_s, u"HTTP_DEFAULT_TIMEOUT=1000"_s,
-                        u"LOG_LEVEL=warning"_s, u"LOG_IS_JSON_OUTPUT=1"_s, u"OIDC_BEARER_TOKEN= tok "_s,
-                        u"SUPPORTED_CURRENCIES=XOF"_s});
+        insertAll(env,
+            { u"DFSP_ID=payeefsp"_s, u"LISTEN_ADDRESS=*"_s, u"INBOUND_LISTEN_PORT=14000"_s,
+                u"AUTO_ACCEPT_QUOTES=0"_s, u"ILP_VERSION=4"_s, u"ILP_SECRET=s"_s,
+                u"EXPIRY_SECONDS=20"_s, u"JWS_SIGN=off"_s, u"VALIDATE_INBOUND_JWS=no"_s,
+                u"TRACE_FLAGS=FF"_s, u"BACKEND_REQUEST_RETRY_BACKOFF_FACTOR=3"_s,
+                u"HTTP_DEFAULT_TIMEOUT=1000"_s, u"LOG_LEVEL=warning"_s, u"LOG_IS_JSON_OUTPUT=1"_s,
+                u"OIDC_BEARER_TOKEN= tok "_s, u"SUPPORTED_CURRENCIES=XOF"_s });
         const auto config = loadConfig(env, std::nullopt);
         QVERIFY2(config, qPrintable(config ? QString() : config.error().message));
         QCOMPARE(config->dfspId, u"payeefsp"_s);
@@ -443,7 +482,7 @@ private slots:
         QCOMPARE(config->logLevel, LogLevel::Warn);
         QVERIFY(config->logJson);
         QCOMPARE(config->oauth.bearerToken, u"tok"_s);
-        QCOMPARE(config->supportedCurrencies, QStringList{u"XOF"_s});
+        QCOMPARE(config->supportedCurrencies, QStringList { u"XOF"_s });
         QVERIFY(config->warnings.isEmpty());
     }
 
@@ -452,9 +491,23 @@ private slots:
         QTest::addColumn<QString>("text");
         QTest::addColumn<int>("expected"); // -1: rejected
         const std::pair<const char16_t *, int> rows[] = {
-            {u"true", 1}, {u"TRUE", 1}, {u"True", 1}, {u"1", 1},   {u" yes ", 1}, {u"On", 1},
-            {u"false", 0}, {u"FALSE", 0}, {u"0", 0}, {u"no", 0},   {u"OFF", 0},   {u"2", -1},
-            {u"t", -1},   {u"y", -1},    {u"", -1},  {u"enabled", -1}, {u"truee", -1},
+            { u"true", 1 },
+            { u"TRUE", 1 },
+            { u"True", 1 },
+            { u"1", 1 },
+            { u" yes ", 1 },
+            { u"On", 1 },
+            { u"false", 0 },
+            { u"FALSE", 0 },
+            { u"0", 0 },
+            { u"no", 0 },
+            { u"OFF", 0 },
+            { u"2", -1 },
+            { u"t", -1 },
+            { u"y", -1 },
+            { u"", -1 },
+            { u"enabled", -1 },
+            { u"truee", -1 },
         };
         for (const auto &[text, expected] : rows) {
             const QString t = QString::fromUtf16(text);
@@ -476,11 +529,11 @@ private slots:
     void precedence()
     {
         const QString path = writeFile(u"precedence.env"_s,
-                                       "DFSP_ID=filefsp\n"
-                                       "INBOUND_LISTEN_PORT=5000\n"
-                                       "OUTBOUND_LISTEN_PORT=5001\n"
-                                       "PEER_ENDPOINT=filehub:3000\n"
-                                       "BACKEND_ENDPOINT=filebackend:3001\n");
+            "DFSP_ID=filefsp\n"
+            "INBOUND_LISTEN_PORT=5000\n"
+            "OUTBOUND_LISTEN_PORT=5001\n"
+            "PEER_ENDPOINT=filehub:3000\n"
+            "BACKEND_ENDPOINT=filebackend:3001\n");
         QProcessEnvironment env;
         env.insert(u"INBOUND_LISTEN_PORT"_s, u"6000"_s);
         env.insert(u"OUTBOUND_LISTEN_PORT"_s, u""_s); // empty: the file's value stays
@@ -525,23 +578,23 @@ private slots:
         const QString decoded = QString::fromUtf8(text);
         const auto file = parseConfigFile(decoded, u"test.env"_s);
         QVERIFY2(file, qPrintable(file ? QString() : file.error().message));
-        const QList<std::pair<QString, QString>> expected{
-            {u"PLAIN"_s, u"value"_s},
-            {u"SPACED"_s, u"spaced value"_s},
-            {u"EXPORTED"_s, u"1"_s},
-            {u"TABBED"_s, u"2"_s},
-            {u"SINGLE"_s, u"single # not a comment \\n"_s},
-            {u"DOUBLE"_s, u"line1\nline2\r\\tend"_s},
-            {u"BACK"_s, u"back 'and' \"quotes\""_s},
-            {u"ESCAPED"_s, u"say \\\"hi\\\""_s},
-            {u"INLINE"_s, u"value"_s},
-            {u"HASH"_s, u"abc"_s},
-            {u"YAML"_s, u"colon form"_s},
-            {u"EMPTY"_s, QString()},
-            {u"EMPTY_QUOTED"_s, QString()},
-            {u"MULTI"_s, u"first\nsecond"_s},
-            {u"dotted.key-name"_s, u"ok"_s},
-            {u"LAST"_s, u"last"_s},
+        const QList<std::pair<QString, QString>> expected {
+            { u"PLAIN"_s, u"value"_s },
+            { u"SPACED"_s, u"spaced value"_s },
+            { u"EXPORTED"_s, u"1"_s },
+            { u"TABBED"_s, u"2"_s },
+            { u"SINGLE"_s, u"single # not a comment \\n"_s },
+            { u"DOUBLE"_s, u"line1\nline2\r\\tend"_s },
+            { u"BACK"_s, u"back 'and' \"quotes\""_s },
+            { u"ESCAPED"_s, u"say \\\"hi\\\""_s },
+            { u"INLINE"_s, u"value"_s },
+            { u"HASH"_s, u"abc"_s },
+            { u"YAML"_s, u"colon form"_s },
+            { u"EMPTY"_s, QString() },
+            { u"EMPTY_QUOTED"_s, QString() },
+            { u"MULTI"_s, u"first\nsecond"_s },
+            { u"dotted.key-name"_s, u"ok"_s },
+            { u"LAST"_s, u"last"_s },
         };
         QCOMPARE(file->entries.size(), expected.size());
         for (qsizetype i = 0; i < expected.size(); ++i) {
@@ -552,7 +605,8 @@ private slots:
         QCOMPARE(file->entries.at(13).line, 17); // MULTI starts on line 17
         QCOMPARE(file->entries.at(14).line, 19);
         QCOMPARE(file->warnings,
-                 QStringList{u"test.env:13: the value of HASH ends at '#' (the rest is a comment); quote the value to keep it"_s});
+            QStringList {
+                u"test.env:13: the value of HASH ends at '#' (the rest is a comment); quote the value to keep it"_s });
     }
 
     void fileSyntaxErrors_data()
@@ -563,12 +617,15 @@ private slots:
         QTest::newRow("no key") << u"=value"_s << u"bad.env:1: expected KEY=VALUE"_s;
         QTest::newRow("space in key") << u"MY KEY=1"_s << u"bad.env:1: expected KEY=VALUE"_s;
         QTest::newRow("export alone") << u"export"_s << u"bad.env:1: expected KEY=VALUE"_s;
-        QTest::newRow("colon without space") << u"KEY:value"_s << u"bad.env:1: expected KEY=VALUE"_s;
+        QTest::newRow("colon without space")
+            << u"KEY:value"_s << u"bad.env:1: expected KEY=VALUE"_s;
         QTest::newRow("unterminated") << u"A=1\nSECRET=\"abc\nB=2\n"_s
                                       << u"bad.env:2: the value of SECRET has no closing \""_s;
-        QTest::newRow("unterminated single") << u"SECRET='abc"_s << u"bad.env:1: the value of SECRET has no closing '"_s;
-        QTest::newRow("text after quote") << u"\n\nSECRET=\"abc\" def"_s
-                                          << u"bad.env:3: unexpected text after the closing \" of SECRET"_s;
+        QTest::newRow("unterminated single")
+            << u"SECRET='abc"_s << u"bad.env:1: the value of SECRET has no closing '"_s;
+        QTest::newRow("text after quote")
+            << u"\n\nSECRET=\"abc\" def"_s
+            << u"bad.env:3: unexpected text after the closing \" of SECRET"_s;
     }
 
     void fileSyntaxErrors()
@@ -602,41 +659,45 @@ private slots:
 
         // Unknown keys and repeated keys are warnings; a bad value names file:line.
         const QString path = writeFile(u"warnings.env"_s,
-                                       "DFSP_ID=one\n"
-                                       "DFSP_ID_TYPO=x\n"
-                                       "DFSP_ID=two\n"
-                                       "CACHE_URL=redis://redis:6379\n"
-                                       "ILP_SECRET=s\n"
-                                       "JWS_SIGN=false\n"
-                                       "VALIDATE_INBOUND_JWS=false\n");
+            "DFSP_ID=one\n"
+            "DFSP_ID_TYPO=x\n"
+            "DFSP_ID=two\n"
+            "CACHE_URL=redis://redis:6379\n"
+            "ILP_SECRET=s\n"
+            "JWS_SIGN=false\n"
+            "VALIDATE_INBOUND_JWS=false\n");
         config = loadConfig(baseEnv(), path);
         QVERIFY2(config, qPrintable(config ? QString() : config.error().message));
         QCOMPARE(config->dfspId, u"two"_s);
-        const QStringList expected{
+        const QStringList expected {
             path + u":2: DFSP_ID_TYPO is not a setting of this connector (ignored)"_s,
             path + u":3: DFSP_ID is set again (line 1 is overridden)"_s,
-            u"CACHE_URL ("_s + path + u":4) is ignored: this connector keeps its state in its own store, not in Redis"_s,
+            u"CACHE_URL ("_s + path
+                + u":4) is ignored: this connector keeps its state in its own store, not in Redis"_s,
         };
         QCOMPARE(config->warnings, expected);
 
         const QString bad = writeFile(u"badvalue.env"_s, "\n# ports\nINBOUND_LISTEN_PORT=abc\n");
         config = loadConfig(baseEnv(), bad);
         QVERIFY(!config);
-        QCOMPARE(config.error().message, u"INBOUND_LISTEN_PORT ("_s + bad
-                                             + u":3): \"abc\" is not a port number (0-65535; 0 picks a free port)"_s);
+        QCOMPARE(config.error().message,
+            u"INBOUND_LISTEN_PORT ("_s + bad
+                + u":3): \"abc\" is not a port number (0-65535; 0 picks a free port)"_s);
     }
 
     void ignoredReferenceVariables()
     {
         QProcessEnvironment env = baseEnv();
-        insertAll(env, {u"ILP_SECRET=s"_s, u"JWS_SIGN=false"_s, u"VALIDATE_INBOUND_JWS=false"_s,
-                        u"CACHE_URL=redis://localhost:6379"_s, u"PM4ML_ENABLED=false"_s, u"ENABLE_TEST_FEATURES=true"_s,
-                        u"BULK_TRANSFERS_ENDPOINT=bulk:3000"_s, u"API_TYPE=fspiop"_s, u"MULTI_DFSP=false"_s,
-                        u"FSPIOP_EVENT_PRODUCER_TOPIC=t"_s, u"OAUTH_TOKEN_ENDPOINT_CLIENT_SECRET=hidden"_s,
-                        u"SOME_UNRELATED_VARIABLE=1"_s, u"PATH=/usr/bin"_s, u"REDIS_CACHE_TTL="_s});
+        insertAll(env,
+            { u"ILP_SECRET=s"_s, u"JWS_SIGN=false"_s, u"VALIDATE_INBOUND_JWS=false"_s,
+                u"CACHE_URL=redis://localhost:6379"_s, u"PM4ML_ENABLED=false"_s,
+                u"ENABLE_TEST_FEATURES=true"_s, u"BULK_TRANSFERS_ENDPOINT=bulk:3000"_s,
+                u"API_TYPE=fspiop"_s, u"MULTI_DFSP=false"_s, u"FSPIOP_EVENT_PRODUCER_TOPIC=t"_s,
+                u"OAUTH_TOKEN_ENDPOINT_CLIENT_SECRET=hidden"_s, u"SOME_UNRELATED_VARIABLE=1"_s,
+                u"PATH=/usr/bin"_s, u"REDIS_CACHE_TTL="_s });
         const auto config = loadConfig(env, std::nullopt);
         QVERIFY2(config, qPrintable(config ? QString() : config.error().message));
-        const QStringList expected{
+        const QStringList expected {
             u"CACHE_URL (environment) is ignored: this connector keeps its state in its own store, not in Redis"_s,
             u"MULTI_DFSP (environment) is ignored: this connector serves one DFSP"_s,
             u"API_TYPE (environment) is ignored: this connector always speaks FSPIOP"_s,
@@ -655,13 +716,13 @@ private slots:
         auto refused = loadConfig(env, std::nullopt);
         QVERIFY(!refused);
         QCOMPARE(refused.error().message,
-                 u"API_TYPE (environment): \"iso20022\" is not supported: this connector speaks FSPIOP only (fspiop)"_s);
+            u"API_TYPE (environment): \"iso20022\" is not supported: this connector speaks FSPIOP only (fspiop)"_s);
         env.insert(u"API_TYPE"_s, u"FSPIOP"_s);
         env.insert(u"MULTI_DFSP"_s, u"true"_s);
         refused = loadConfig(env, std::nullopt);
         QVERIFY(!refused);
         QCOMPARE(refused.error().message,
-                 u"MULTI_DFSP (environment): true is not supported: this connector serves one DFSP (DFSP_ID)"_s);
+            u"MULTI_DFSP (environment): true is not supported: this connector serves one DFSP (DFSP_ID)"_s);
 
         QVERIFY(ignoredReferenceSettings().contains(u"CACHE_URL"_s));
         QVERIFY(ignoredReferenceSettings().contains(u"BACKEND_EVENT_CONSUMER_BROKER_LIST"_s));
@@ -677,29 +738,35 @@ private slots:
         QTest::addColumn<QString>("transfers");
         QTest::addColumn<QString>("error");
         QTest::addColumn<QString>("warning");
-        QTest::newRow("one") << u"parties=1.1"_s << u"1.1"_s << u"1.0"_s << u"1.0"_s << QString() << QString();
-        QTest::newRow("reference example") << u"parties=1.1,quotes=1.1,transfers=1.1"_s << u"1.1"_s << u"1.1"_s
-                                           << u"1.1"_s << QString() << QString();
-        QTest::newRow("white space") << u" parties = 2.0 , transfers=2.0 ,"_s << u"2.0"_s << u"1.0"_s << u"2.0"_s
-                                     << QString() << QString();
+        QTest::newRow("one") << u"parties=1.1"_s << u"1.1"_s << u"1.0"_s << u"1.0"_s << QString()
+                             << QString();
+        QTest::newRow("reference example") << u"parties=1.1,quotes=1.1,transfers=1.1"_s << u"1.1"_s
+                                           << u"1.1"_s << u"1.1"_s << QString() << QString();
+        QTest::newRow("white space") << u" parties = 2.0 , transfers=2.0 ,"_s << u"2.0"_s
+                                     << u"1.0"_s << u"2.0"_s << QString() << QString();
         QTest::newRow("reference-only resource")
             << u"thirdparty=1.0,quotes=2.0"_s << u"1.0"_s << u"2.0"_s << u"1.0"_s << QString()
             << u"RESOURCE_VERSIONS (environment): thirdparty is not used by this connector (ignored)"_s;
         QTest::newRow("unknown resource")
             << u"payments=1.0"_s << QString() << QString() << QString()
-            << u"RESOURCE_VERSIONS (environment): unknown resource \"payments\" (known: parties, participants, "
-               u"quotes, transfers, bulkTransfers, bulkQuotes, transactionRequests, authorizations, fxQuotes, "
+            << u"RESOURCE_VERSIONS (environment): unknown resource \"payments\" (known: parties, "
+               u"participants, "
+               u"quotes, transfers, bulkTransfers, bulkQuotes, transactionRequests, "
+               u"authorizations, fxQuotes, "
                u"fxTransfers, ping)"_s
             << QString();
-        QTest::newRow("no version") << u"parties"_s << QString() << QString() << QString()
-                                    << u"RESOURCE_VERSIONS (environment): \"parties\" is not name=X.Y (for example parties=1.1,quotes=1.1)"_s
-                                    << QString();
-        QTest::newRow("bad version") << u"quotes=2"_s << QString() << QString() << QString()
-                                     << u"RESOURCE_VERSIONS (environment): quotes has version \"2\", expected X.Y"_s
-                                     << QString();
-        QTest::newRow("unsupported") << u"quotes=3.0"_s << QString() << QString() << QString()
-                                     << u"RESOURCE_VERSIONS (environment): quotes has version 3.0, which is not one of 1.0, 1.1, 2.0"_s
-                                     << QString();
+        QTest::newRow("no version")
+            << u"parties"_s << QString() << QString() << QString()
+            << u"RESOURCE_VERSIONS (environment): \"parties\" is not name=X.Y (for example parties=1.1,quotes=1.1)"_s
+            << QString();
+        QTest::newRow("bad version")
+            << u"quotes=2"_s << QString() << QString() << QString()
+            << u"RESOURCE_VERSIONS (environment): quotes has version \"2\", expected X.Y"_s
+            << QString();
+        QTest::newRow("unsupported")
+            << u"quotes=3.0"_s << QString() << QString() << QString()
+            << u"RESOURCE_VERSIONS (environment): quotes has version 3.0, which is not one of 1.0, 1.1, 2.0"_s
+            << QString();
     }
 
     void resourceVersions()
@@ -736,31 +803,36 @@ private slots:
         QTest::addColumn<QString>("warning");
         QTest::newRow("plain uuid") << u"uuid"_s << false << 4 << true << QString() << QString();
         QTest::newRow("plain ULID") << u" ULID "_s << true << 4 << true << QString() << QString();
-        QTest::newRow("json uuid") << u"{\"type\":\"uuid\"}"_s << false << 4 << true << QString() << QString();
-        QTest::newRow("json uuid v7") << u"{\"type\":\"uuid\",\"version\":7}"_s << false << 7 << true << QString()
-                                      << QString();
-        QTest::newRow("json uuid v4 text") << u"{\"type\":\"uuid\",\"version\":\"4\"}"_s << false << 4 << true
-                                           << QString() << QString();
-        QTest::newRow("json ulid") << u"{\"type\":\"ulid\"}"_s << true << 4 << true << QString() << QString();
-        QTest::newRow("json ulid not monotonic") << u"{\"type\":\"ulid\",\"monotonic\":false}"_s << true << 4
-                                                 << false << QString() << QString();
-        QTest::newRow("unknown member") << u"{\"type\":\"uuid\",\"prefix\":\"x\"}"_s << false << 4 << true
-                                        << QString()
-                                        << u"ID_GENERATOR (environment): member \"prefix\" is not used (ignored)"_s;
-        QTest::newRow("uuid v1") << u"{\"type\":\"uuid\",\"version\":1}"_s << false << 0 << false
-                                 << u"ID_GENERATOR (environment): UUID version \"1\" is not supported (4 or 7)"_s
-                                 << QString();
-        QTest::newRow("monotonic text") << u"{\"type\":\"ulid\",\"monotonic\":\"no\"}"_s << false << 0 << false
-                                        << u"ID_GENERATOR (environment): \"monotonic\" must be true or false"_s
-                                        << QString();
-        QTest::newRow("not json") << u"{type:ulid}"_s << false << 0 << false
-                                  << u"ID_GENERATOR (environment): \"{type:ulid}\" is not an id generator "
-                                     u"({\"type\":\"uuid\"}, {\"type\":\"uuid\",\"version\":7}, {\"type\":\"ulid\"}, uuid or ulid)"_s
-                                  << QString();
-        QTest::newRow("array") << u"[\"ulid\"]"_s << false << 0 << false
-                               << u"ID_GENERATOR (environment): \"[\"ulid\"]\" is not an id generator "
-                                  u"({\"type\":\"uuid\"}, {\"type\":\"uuid\",\"version\":7}, {\"type\":\"ulid\"}, uuid or ulid)"_s
-                               << QString();
+        QTest::newRow("json uuid")
+            << u"{\"type\":\"uuid\"}"_s << false << 4 << true << QString() << QString();
+        QTest::newRow("json uuid v7") << u"{\"type\":\"uuid\",\"version\":7}"_s << false << 7
+                                      << true << QString() << QString();
+        QTest::newRow("json uuid v4 text") << u"{\"type\":\"uuid\",\"version\":\"4\"}"_s << false
+                                           << 4 << true << QString() << QString();
+        QTest::newRow("json ulid")
+            << u"{\"type\":\"ulid\"}"_s << true << 4 << true << QString() << QString();
+        QTest::newRow("json ulid not monotonic") << u"{\"type\":\"ulid\",\"monotonic\":false}"_s
+                                                 << true << 4 << false << QString() << QString();
+        QTest::newRow("unknown member")
+            << u"{\"type\":\"uuid\",\"prefix\":\"x\"}"_s << false << 4 << true << QString()
+            << u"ID_GENERATOR (environment): member \"prefix\" is not used (ignored)"_s;
+        QTest::newRow("uuid v1")
+            << u"{\"type\":\"uuid\",\"version\":1}"_s << false << 0 << false
+            << u"ID_GENERATOR (environment): UUID version \"1\" is not supported (4 or 7)"_s
+            << QString();
+        QTest::newRow("monotonic text")
+            << u"{\"type\":\"ulid\",\"monotonic\":\"no\"}"_s << false << 0 << false
+            << u"ID_GENERATOR (environment): \"monotonic\" must be true or false"_s << QString();
+        QTest::newRow("not json")
+            << u"{type:ulid}"_s << false << 0 << false
+            << u"ID_GENERATOR (environment): \"{type:ulid}\" is not an id generator "
+               u"({\"type\":\"uuid\"}, {\"type\":\"uuid\",\"version\":7}, {\"type\":\"ulid\"}, uuid or ulid)"_s
+            << QString();
+        QTest::newRow("array")
+            << u"[\"ulid\"]"_s << false << 0 << false
+            << u"ID_GENERATOR (environment): \"[\"ulid\"]\" is not an id generator "
+               u"({\"type\":\"uuid\"}, {\"type\":\"uuid\",\"version\":7}, {\"type\":\"ulid\"}, uuid or ulid)"_s
+            << QString();
     }
 
     void idGenerator()
@@ -809,47 +881,55 @@ private slots:
     {
         QTest::addColumn<QString>("text");
         QTest::addColumn<bool>("mtls");
-        QTest::addColumn<QString>("url");   // the resolved PEER_ENDPOINT URL
+        QTest::addColumn<QString>("url"); // the resolved PEER_ENDPOINT URL
         QTest::addColumn<QString>("shown"); // how describe() shows it
         QTest::addColumn<QString>("error");
         const QString mtlsFalse = u"; write host:port[/base], the scheme follows that setting"_s;
-        QTest::newRow("host:port") << u"hub:3000"_s << false << u"http://hub:3000"_s << u"hub:3000"_s << QString();
+        QTest::newRow("host:port")
+            << u"hub:3000"_s << false << u"http://hub:3000"_s << u"hub:3000"_s << QString();
         QTest::newRow("host only") << u"hub.example.com"_s << false << u"http://hub.example.com"_s
                                    << u"hub.example.com"_s << QString();
-        QTest::newRow("base path") << u" hub:3000/switch/v1/ "_s << false << u"http://hub:3000/switch/v1"_s
-                                   << u"hub:3000/switch/v1"_s << QString();
-        QTest::newRow("https with mTLS") << u"hub:443"_s << true << u"https://hub:443"_s << u"hub:443"_s << QString();
-        QTest::newRow("IPv4") << u"10.0.0.5:4000"_s << false << u"http://10.0.0.5:4000"_s << u"10.0.0.5:4000"_s
-                              << QString();
+        QTest::newRow("base path")
+            << u" hub:3000/switch/v1/ "_s << false << u"http://hub:3000/switch/v1"_s
+            << u"hub:3000/switch/v1"_s << QString();
+        QTest::newRow("https with mTLS")
+            << u"hub:443"_s << true << u"https://hub:443"_s << u"hub:443"_s << QString();
+        QTest::newRow("IPv4") << u"10.0.0.5:4000"_s << false << u"http://10.0.0.5:4000"_s
+                              << u"10.0.0.5:4000"_s << QString();
         QTest::newRow("IPv6") << u"[fd00::5]:4000/x"_s << false << u"http://[fd00::5]:4000/x"_s
                               << u"[fd00::5]:4000/x"_s << QString();
         QTest::newRow("underscore host") << u"sdk_peer:4000"_s << false << u"http://sdk_peer:4000"_s
                                          << u"sdk_peer:4000"_s << QString();
-        QTest::newRow("matching http scheme") << u"http://hub:3000"_s << false << u"http://hub:3000"_s
-                                              << u"hub:3000"_s << QString();
-        QTest::newRow("matching HTTPS scheme") << u"HTTPS://hub:443"_s << true << u"https://hub:443"_s
-                                               << u"hub:443"_s << QString();
+        QTest::newRow("matching http scheme")
+            << u"http://hub:3000"_s << false << u"http://hub:3000"_s << u"hub:3000"_s << QString();
+        QTest::newRow("matching HTTPS scheme")
+            << u"HTTPS://hub:443"_s << true << u"https://hub:443"_s << u"hub:443"_s << QString();
         QTest::newRow("https without mTLS")
             << u"https://hub:443"_s << false << QString() << QString()
             << u"PEER_ENDPOINT (environment): https:// does not match OUTBOUND_MUTUAL_TLS_ENABLED=false (http)"_s
-                   + mtlsFalse;
+                + mtlsFalse;
         QTest::newRow("http with mTLS")
             << u"http://hub:80"_s << true << QString() << QString()
             << u"PEER_ENDPOINT (environment): http:// does not match OUTBOUND_MUTUAL_TLS_ENABLED=true (https)"_s
-                   + mtlsFalse;
-        QTest::newRow("port zero") << u"hub:0"_s << false << QString() << QString()
-                                   << u"PEER_ENDPOINT (environment): \"hub:0\" has no valid port (1-65535) after the ':'"_s;
-        QTest::newRow("empty port") << u"hub:"_s << false << QString() << QString()
-                                    << u"PEER_ENDPOINT (environment): \"hub:\" has no valid port (1-65535) after the ':'"_s;
+                + mtlsFalse;
+        QTest::newRow("port zero")
+            << u"hub:0"_s << false << QString() << QString()
+            << u"PEER_ENDPOINT (environment): \"hub:0\" has no valid port (1-65535) after the ':'"_s;
+        QTest::newRow("empty port")
+            << u"hub:"_s << false << QString() << QString()
+            << u"PEER_ENDPOINT (environment): \"hub:\" has no valid port (1-65535) after the ':'"_s;
         QTest::newRow("bare IPv6") << u"fd00::5"_s << false << QString() << QString()
                                    << u"PEER_ENDPOINT (environment): \"fd00::5\""_s + kEndpointShape
-                                          + u"; put an IPv6 address in brackets"_s;
+                + u"; put an IPv6 address in brackets"_s;
         QTest::newRow("bad host") << u"hu b:3000"_s << false << QString() << QString()
-                                  << u"PEER_ENDPOINT (environment): \"hu b:3000\""_s + kEndpointShape;
+                                  << u"PEER_ENDPOINT (environment): \"hu b:3000\""_s
+                + kEndpointShape;
         QTest::newRow("fragment") << u"hub:3000/#x"_s << false << QString() << QString()
-                                  << u"PEER_ENDPOINT (environment): \"hub:3000/#x\""_s + kEndpointShape;
+                                  << u"PEER_ENDPOINT (environment): \"hub:3000/#x\""_s
+                + kEndpointShape;
         QTest::newRow("no host") << u"http:///x"_s << false << QString() << QString()
-                                 << u"PEER_ENDPOINT (environment): \"http:///x\""_s + kEndpointShape;
+                                 << u"PEER_ENDPOINT (environment): \"http:///x\""_s
+                + kEndpointShape;
     }
 
     void endpoints()
@@ -862,8 +942,9 @@ private slots:
         QProcessEnvironment env = baseEnv();
         env.insert(u"PEER_ENDPOINT"_s, text);
         if (mtls) {
-            insertAll(env, {u"OUTBOUND_MUTUAL_TLS_ENABLED=true"_s, u"OUT_CLIENT_CERT_PATH="_s + m_cert,
-                            u"OUT_CLIENT_KEY_PATH="_s + m_key, u"OUT_CA_CERT_PATH="_s + m_ca});
+            insertAll(env,
+                { u"OUTBOUND_MUTUAL_TLS_ENABLED=true"_s, u"OUT_CLIENT_CERT_PATH="_s + m_cert,
+                    u"OUT_CLIENT_KEY_PATH="_s + m_key, u"OUT_CA_CERT_PATH="_s + m_ca });
         }
         const auto config = loadConfig(env, std::nullopt);
         if (!error.isEmpty()) {
@@ -881,10 +962,11 @@ private slots:
     void perResourceUrls()
     {
         QProcessEnvironment env = baseEnv();
-        insertAll(env, {u"ALS_ENDPOINT=als:4002"_s, u"QUOTES_ENDPOINT=quotes:4003/q"_s,
-                        u"TRANSFERS_ENDPOINT=transfers:4004"_s, u"TRANSACTION_REQUESTS_ENDPOINT=tr:4005"_s,
-                        u"OUTBOUND_MUTUAL_TLS_ENABLED=true"_s, u"OUT_CLIENT_CERT_PATH="_s + m_cert,
-                        u"OUT_CLIENT_KEY_PATH="_s + m_key});
+        insertAll(env,
+            { u"ALS_ENDPOINT=als:4002"_s, u"QUOTES_ENDPOINT=quotes:4003/q"_s,
+                u"TRANSFERS_ENDPOINT=transfers:4004"_s, u"TRANSACTION_REQUESTS_ENDPOINT=tr:4005"_s,
+                u"OUTBOUND_MUTUAL_TLS_ENABLED=true"_s, u"OUT_CLIENT_CERT_PATH="_s + m_cert,
+                u"OUT_CLIENT_KEY_PATH="_s + m_key });
         const auto config = loadConfig(env, std::nullopt);
         QVERIFY2(config, qPrintable(config ? QString() : config.error().message));
         QCOMPARE(config->hubUrl(u"parties"), QUrl(u"https://als:4002"_s));
@@ -896,9 +978,10 @@ private slots:
         QCOMPARE(config->hubUrl(u"bulkQuotes"), QUrl(u"https://hub:3000"_s));
         QCOMPARE(config->hubUrl(u"fxTransfers"), QUrl(u"https://hub:3000"_s));
         QCOMPARE(config->backendUrl, QUrl(u"http://backend:3001"_s));
-        QVERIFY(config->warnings.contains(
-            u"OUTBOUND_MUTUAL_TLS_ENABLED is true but OUT_CA_CERT_PATH is not set: the hub's certificate is checked "
-            u"against the system's CA certificates"_s));
+        QVERIFY(
+            config->warnings.contains(u"OUTBOUND_MUTUAL_TLS_ENABLED is true but OUT_CA_CERT_PATH "
+                                      u"is not set: the hub's certificate is checked "
+                                      u"against the system's CA certificates"_s));
     }
 
     void tlsAndOAuthChecks_data()
@@ -909,40 +992,45 @@ private slots:
         const QString ca = u"IN_CA_CERT_PATH="_s + m_ca;
         const QString cert = u"IN_SERVER_CERT_PATH="_s + m_cert;
         const QString key = u"IN_SERVER_KEY_PATH="_s + m_key;
-        QTest::newRow("inbound without CA") << QStringList{in, cert, key}
-                                            << u"INBOUND_MUTUAL_TLS_ENABLED (environment): true needs IN_CA_CERT_PATH, which is not set"_s;
-        QTest::newRow("inbound without cert") << QStringList{in, ca, key}
-                                              << u"INBOUND_MUTUAL_TLS_ENABLED (environment): true needs IN_SERVER_CERT_PATH, which is not set"_s;
-        QTest::newRow("inbound without key") << QStringList{in, ca, cert}
-                                             << u"INBOUND_MUTUAL_TLS_ENABLED (environment): true needs IN_SERVER_KEY_PATH, which is not set"_s;
-        QTest::newRow("inbound complete") << QStringList{in, ca, cert, key} << QString();
-        QTest::newRow("outbound without cert")
-            << QStringList{u"OUTBOUND_MUTUAL_TLS_ENABLED=1"_s, u"OUT_CLIENT_KEY_PATH="_s + m_key}
-            << u"OUTBOUND_MUTUAL_TLS_ENABLED (environment): true needs OUT_CLIENT_CERT_PATH, which is not set"_s;
-        QTest::newRow("outbound without key")
-            << QStringList{u"OUTBOUND_MUTUAL_TLS_ENABLED=1"_s, u"OUT_CLIENT_CERT_PATH="_s + m_cert}
-            << u"OUTBOUND_MUTUAL_TLS_ENABLED (environment): true needs OUT_CLIENT_KEY_PATH, which is not set"_s;
-        QTest::newRow("oauth mTLS without cert")
-            << QStringList{u"OAUTH_MUTUAL_TLS_ENABLED=true"_s}
-            << u"OAUTH_MUTUAL_TLS_ENABLED (environment): true needs OUT_CLIENT_CERT_PATH, which is not set"_s;
-        QTest::newRow("token endpoint without key")
-            << QStringList{u"OAUTH_TOKEN_ENDPOINT=https://auth/token"_s, u"OAUTH_CLIENT_SECRET=s"_s}
-            << u"OAUTH_TOKEN_ENDPOINT (environment): a token endpoint needs OAUTH_CLIENT_KEY, which is not set"_s;
-        QTest::newRow("token endpoint without secret")
-            << QStringList{u"OAUTH_TOKEN_ENDPOINT=https://auth/token"_s, u"OAUTH_CLIENT_KEY=k"_s}
-            << u"OAUTH_TOKEN_ENDPOINT (environment): a token endpoint needs OAUTH_CLIENT_SECRET, which is not set"_s;
-        QTest::newRow("missing key file")
-            << QStringList{u"JWS_SIGNING_KEY_PATH=/nonexistent/key.pem"_s}
-            << u"JWS_SIGNING_KEY_PATH (environment): file \"/nonexistent/key.pem\" does not exist"_s;
-        QTest::newRow("missing keys directory")
-            << QStringList{u"JWS_VERIFICATION_KEYS_DIRECTORY=/nonexistent/keys"_s}
-            << u"JWS_VERIFICATION_KEYS_DIRECTORY (environment): directory \"/nonexistent/keys\" does not exist"_s;
-        QTest::newRow("same ports") << QStringList{u"OUTBOUND_LISTEN_PORT=4000"_s}
-                                    << u"OUTBOUND_LISTEN_PORT (environment): port 4000 is already used by INBOUND_LISTEN_PORT"_s;
-        QTest::newRow("same ports, defaults") << QStringList{u"METRICS_SERVER_LISTEN_PORT=4001"_s}
-                                              << u"METRICS_SERVER_LISTEN_PORT (environment): port 4001 is already used by OUTBOUND_LISTEN_PORT"_s;
-        QTest::newRow("two free ports") << QStringList{u"INBOUND_LISTEN_PORT=0"_s, u"OUTBOUND_LISTEN_PORT=0"_s}
-                                        << QString();
+        QTest::newRow("inbound without CA") << QStringList {
+            in, cert, key
+        } << u"INBOUND_MUTUAL_TLS_ENABLED (environment): true needs IN_CA_CERT_PATH, which is not set"_s;
+        QTest::newRow("inbound without cert") << QStringList {
+            in, ca, key
+        } << u"INBOUND_MUTUAL_TLS_ENABLED (environment): true needs IN_SERVER_CERT_PATH, which is not set"_s;
+        QTest::newRow("inbound without key") << QStringList {
+            in, ca, cert
+        } << u"INBOUND_MUTUAL_TLS_ENABLED (environment): true needs IN_SERVER_KEY_PATH, which is not set"_s;
+        QTest::newRow("inbound complete") << QStringList { in, ca, cert, key } << QString();
+        QTest::newRow("outbound without cert") << QStringList {
+            u"OUTBOUND_MUTUAL_TLS_ENABLED=1"_s, u"OUT_CLIENT_KEY_PATH="_s + m_key
+        } << u"OUTBOUND_MUTUAL_TLS_ENABLED (environment): true needs OUT_CLIENT_CERT_PATH, which is not set"_s;
+        QTest::newRow("outbound without key") << QStringList {
+            u"OUTBOUND_MUTUAL_TLS_ENABLED=1"_s, u"OUT_CLIENT_CERT_PATH="_s + m_cert
+        } << u"OUTBOUND_MUTUAL_TLS_ENABLED (environment): true needs OUT_CLIENT_KEY_PATH, which is not set"_s;
+        QTest::newRow("oauth mTLS without cert") << QStringList {
+            u"OAUTH_MUTUAL_TLS_ENABLED=true"_s
+        } << u"OAUTH_MUTUAL_TLS_ENABLED (environment): true needs OUT_CLIENT_CERT_PATH, which is not set"_s;
+        QTest::newRow("token endpoint without key") << QStringList {
+            u"OAUTH_TOKEN_ENDPOINT=https://auth/token"_s, u"OAUTH_CLIENT_SECRET=s"_s
+        } << u"OAUTH_TOKEN_ENDPOINT (environment): a token endpoint needs OAUTH_CLIENT_KEY, which is not set"_s;
+        QTest::newRow("token endpoint without secret") << QStringList {
+            u"OAUTH_TOKEN_ENDPOINT=https://auth/token"_s, u"OAUTH_CLIENT_KEY=k"_s
+        } << u"OAUTH_TOKEN_ENDPOINT (environment): a token endpoint needs OAUTH_CLIENT_SECRET, which is not set"_s;
+        QTest::newRow("missing key file") << QStringList {
+            u"JWS_SIGNING_KEY_PATH=/nonexistent/key.pem"_s
+        } << u"JWS_SIGNING_KEY_PATH (environment): file \"/nonexistent/key.pem\" does not exist"_s;
+        QTest::newRow("missing keys directory") << QStringList {
+            u"JWS_VERIFICATION_KEYS_DIRECTORY=/nonexistent/keys"_s
+        } << u"JWS_VERIFICATION_KEYS_DIRECTORY (environment): directory \"/nonexistent/keys\" does not exist"_s;
+        QTest::newRow("same ports") << QStringList {
+            u"OUTBOUND_LISTEN_PORT=4000"_s
+        } << u"OUTBOUND_LISTEN_PORT (environment): port 4000 is already used by INBOUND_LISTEN_PORT"_s;
+        QTest::newRow("same ports, defaults") << QStringList {
+            u"METRICS_SERVER_LISTEN_PORT=4001"_s
+        } << u"METRICS_SERVER_LISTEN_PORT (environment): port 4001 is already used by OUTBOUND_LISTEN_PORT"_s;
+        QTest::newRow("two free ports")
+            << QStringList { u"INBOUND_LISTEN_PORT=0"_s, u"OUTBOUND_LISTEN_PORT=0"_s } << QString();
     }
 
     void tlsAndOAuthChecks()
@@ -963,8 +1051,9 @@ private slots:
     void oauthAndAliases()
     {
         QProcessEnvironment env = baseEnv();
-        insertAll(env, {u"WSO2_BEARER_TOKEN=old-token"_s, u"WSO2_AUTH_FAILURE_REQUEST_RETRIES=3"_s,
-                        u"OAUTH_CLIENT_KEY=k"_s});
+        insertAll(env,
+            { u"WSO2_BEARER_TOKEN=old-token"_s, u"WSO2_AUTH_FAILURE_REQUEST_RETRIES=3"_s,
+                u"OAUTH_CLIENT_KEY=k"_s });
         auto config = loadConfig(env, std::nullopt);
         QVERIFY2(config, qPrintable(config ? QString() : config.error().message));
         QCOMPARE(config->oauth.bearerToken, u"old-token"_s);
@@ -976,29 +1065,33 @@ private slots:
         config = loadConfig(env, std::nullopt);
         QVERIFY(config);
         QCOMPARE(config->oauth.bearerToken, u"new-token"_s);
-        QVERIFY(config->warnings.contains(u"WSO2_BEARER_TOKEN (environment) is ignored: OIDC_BEARER_TOKEN is set"_s));
+        QVERIFY(config->warnings.contains(
+            u"WSO2_BEARER_TOKEN (environment) is ignored: OIDC_BEARER_TOKEN is set"_s));
 
         // An error in the older name names the older name.
         env.insert(u"WSO2_AUTH_FAILURE_REQUEST_RETRIES"_s, u"many"_s);
         config = loadConfig(env, std::nullopt);
         QVERIFY(!config);
         QCOMPARE(config.error().message,
-                 u"WSO2_AUTH_FAILURE_REQUEST_RETRIES (environment): \"many\" is not a whole number (0 or more)"_s);
-        QCOMPARE(settingAliases(), (QStringList{u"WSO2_BEARER_TOKEN"_s, u"WSO2_AUTH_FAILURE_REQUEST_RETRIES"_s}));
+            u"WSO2_AUTH_FAILURE_REQUEST_RETRIES (environment): \"many\" is not a whole number (0 or more)"_s);
+        QCOMPARE(settingAliases(),
+            (QStringList { u"WSO2_BEARER_TOKEN"_s, u"WSO2_AUTH_FAILURE_REQUEST_RETRIES"_s }));
     }
 
     void describeMasksSecrets()
     {
         QProcessEnvironment env = baseEnv();
-        insertAll(env, {u"ILP_SECRET=ilp-secret-value"_s, u"OAUTH_TOKEN_ENDPOINT=https://auth/token"_s,
-                        u"OAUTH_CLIENT_KEY=client-id"_s, u"OAUTH_CLIENT_SECRET=oauth-secret-value"_s,
-                        u"WSO2_BEARER_TOKEN=bearer-secret-value"_s, u"DFSP_ID=payerfsp"_s});
+        insertAll(env,
+            { u"ILP_SECRET=ilp-secret-value"_s, u"OAUTH_TOKEN_ENDPOINT=https://auth/token"_s,
+                u"OAUTH_CLIENT_KEY=client-id"_s, u"OAUTH_CLIENT_SECRET=oauth-secret-value"_s,
+                u"WSO2_BEARER_TOKEN=bearer-secret-value"_s, u"DFSP_ID=payerfsp"_s });
         const auto config = loadConfig(env, std::nullopt);
         QVERIFY2(config, qPrintable(config ? QString() : config.error().message));
         const QStringList lines = describe(*config);
         QCOMPARE(lines.size(), knownSettings().size());
         const QString all = lines.join(u'\n');
-        for (const QString &secret : {u"ilp-secret-value"_s, u"oauth-secret-value"_s, u"bearer-secret-value"_s})
+        for (const QString &secret :
+            { u"ilp-secret-value"_s, u"oauth-secret-value"_s, u"bearer-secret-value"_s })
             QVERIFY(!all.contains(secret));
         QVERIFY(lines.contains(u"ILP_SECRET=********"_s));
         QVERIFY(lines.contains(u"OAUTH_CLIENT_SECRET=********"_s));
@@ -1008,7 +1101,8 @@ private slots:
         QVERIFY(lines.contains(u"PEER_ENDPOINT=hub:3000"_s));
         QVERIFY(lines.contains(u"ALS_ENDPOINT="_s));
         for (const QString &line : lines)
-            QVERIFY2(QRegularExpression(u"^[A-Z0-9_]+="_s).match(line).hasMatch(), qPrintable(line));
+            QVERIFY2(
+                QRegularExpression(u"^[A-Z0-9_]+="_s).match(line).hasMatch(), qPrintable(line));
 
         // The default ILP secret is masked too; an unset secret shows empty.
         const auto defaults = loadConfig(baseEnv(), std::nullopt);
@@ -1025,9 +1119,11 @@ private slots:
     void describeReadsBack()
     {
         QProcessEnvironment env = baseEnv();
-        insertAll(env, {u"ID_GENERATOR={\"type\":\"uuid\",\"version\":7}"_s, u"RESOURCE_VERSIONS=quotes=2.0"_s,
-                        u"SUPPORTED_CURRENCIES=USD,EUR"_s, u"IN_CA_CERT_PATH="_s + m_ca + u',' + m_ca2,
-                        u"LISTEN_ADDRESS=::1"_s, u"TRANSFERS_ENDPOINT=[::1]:5000/t"_s, u"LOG_LEVEL=error"_s});
+        insertAll(env,
+            { u"ID_GENERATOR={\"type\":\"uuid\",\"version\":7}"_s,
+                u"RESOURCE_VERSIONS=quotes=2.0"_s, u"SUPPORTED_CURRENCIES=USD,EUR"_s,
+                u"IN_CA_CERT_PATH="_s + m_ca + u',' + m_ca2, u"LISTEN_ADDRESS=::1"_s,
+                u"TRANSFERS_ENDPOINT=[::1]:5000/t"_s, u"LOG_LEVEL=error"_s });
         const auto config = loadConfig(env, std::nullopt);
         QVERIFY2(config, qPrintable(config ? QString() : config.error().message));
         const QStringList lines = describe(*config);
@@ -1061,7 +1157,8 @@ private slots:
 
         dir = resolveDataDir(std::nullopt, config);
         QVERIFY(dir);
-        QCOMPARE(*dir, QDir::cleanPath(QStandardPaths::writableLocation(QStandardPaths::AppDataLocation)));
+        QCOMPARE(*dir,
+            QDir::cleanPath(QStandardPaths::writableLocation(QStandardPaths::AppDataLocation)));
 
         dir = resolveDataDir(m_key, config);
         QVERIFY(!dir);
@@ -1075,7 +1172,8 @@ private slots:
         const QString text = QString::fromUtf8(doc.readAll());
         const QStringList names = knownSettings() + settingAliases() + ignoredReferenceSettings();
         for (const QString &name : names)
-            QVERIFY2(text.contains(u'`' + name + u'`'), qPrintable(name + u" is not in docs/configuration.md"_s));
+            QVERIFY2(text.contains(u'`' + name + u'`'),
+                qPrintable(name + u" is not in docs/configuration.md"_s));
     }
 };
 
