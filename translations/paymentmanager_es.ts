@@ -16,8 +16,8 @@
         <translation>Conecta su sistema bancario central con un hub de pagos en tiempo real Mojaloop.</translation>
     </message>
     <message>
-        <source>Environment: Sandbox</source>
-        <translation>Entorno: entorno de pruebas</translation>
+        <source>No environment connected</source>
+        <translation>Ningún entorno conectado</translation>
     </message>
     <message>
         <source>&amp;File</source>

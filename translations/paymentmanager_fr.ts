@@ -16,8 +16,8 @@
         <translation>Relie votre système bancaire central à un hub de paiements instantanés Mojaloop.</translation>
     </message>
     <message>
-        <source>Environment: Sandbox</source>
-        <translation>Environnement : bac à sable</translation>
+        <source>No environment connected</source>
+        <translation>Aucun environnement connecté</translation>
     </message>
     <message>
         <source>&amp;File</source>

@@ -36,7 +36,7 @@ MainWindow::MainWindow(QWidget *parent)
     layout->addStretch(1);
     setCentralWidget(central);
 
-    m_environmentLabel = new QLabel(tr("Environment: Sandbox"), this);
+    m_environmentLabel = new QLabel(tr("No environment connected"), this);
     m_environmentLabel->setObjectName(QStringLiteral("environmentLabel"));
     statusBar()->addPermanentWidget(m_environmentLabel);
 
