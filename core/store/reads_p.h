@@ -34,7 +34,7 @@ auto selectRows(StoreCore &core, int statement, const QString &sqlText, const QV
         return std::unexpected(prepared.error());
     QSqlQuery &query = **prepared;
     for (qsizetype i = 0; i < values.size(); ++i)
-        query.bindValue(int(i), values.at(i));
+        bindAt(query, int(i), values.at(i));
     QueryFinisher finisher(&query);
     if (!query.exec()) {
         return std::unexpected(storeError(

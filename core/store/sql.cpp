@@ -288,9 +288,40 @@ const QString &transferColumnsWithoutModel()
     return columns;
 }
 
+const QString &parameterName(int i)
+{
+    static const std::array<QString, MaxParameters> names = [] {
+        std::array<QString, MaxParameters> n;
+        for (int k = 0; k < MaxParameters; ++k)
+            n[std::size_t(k)] = u":p"_s + QString::number(k);
+        return n;
+    }();
+    Q_ASSERT(i >= 0 && i < MaxParameters);
+    return names[std::size_t(i)];
+}
+
+QString withNamedParameters(const QString &sqlWithQuestionMarks)
+{
+    QString out;
+    out.reserve(sqlWithQuestionMarks.size() + 64);
+    int n = 0;
+    for (const QChar c : sqlWithQuestionMarks) {
+        if (c == u'?')
+            out += parameterName(n++);
+        else
+            out += c;
+    }
+    return out;
+}
+
 const QString &sql(Statement id)
 {
-    static const std::array<QString, StatementCount> statements = buildStatements();
+    static const std::array<QString, StatementCount> statements = [] {
+        std::array<QString, StatementCount> s = buildStatements();
+        for (QString &text : s)
+            text = withNamedParameters(text);
+        return s;
+    }();
     return statements[std::size_t(id)];
 }
 
@@ -311,7 +342,7 @@ QVariant nullableInt(std::optional<qint64> value)
 void bindTransfer(QSqlQuery &q, const TransferRecord &r, std::optional<qint64> amountMinor)
 {
     int i = 0;
-    auto text = [&](const QString &v) { q.bindValue(i++, nullableText(v)); };
+    auto text = [&](const QString &v) { bindAt(q, i++, nullableText(v)); };
     auto party = [&](const PartyRecord &p) {
         text(p.idType);
         text(p.idValue);
@@ -320,9 +351,9 @@ void bindTransfer(QSqlQuery &q, const TransferRecord &r, std::optional<qint64> a
         text(p.displayName);
     };
     text(r.id);
-    q.bindValue(i++, storedName(r.direction));
-    q.bindValue(i++, storedName(r.status));
-    q.bindValue(i++, r.state);
+    bindAt(q, i++, storedName(r.direction));
+    bindAt(q, i++, storedName(r.status));
+    bindAt(q, i++, r.state);
     text(r.homeTransactionId);
     text(r.quoteId);
     text(r.transactionId);
@@ -330,7 +361,7 @@ void bindTransfer(QSqlQuery &q, const TransferRecord &r, std::optional<qint64> a
     party(r.payee);
     text(r.amountType);
     text(r.amount);
-    q.bindValue(i++, nullableInt(amountMinor));
+    bindAt(q, i++, nullableInt(amountMinor));
     text(r.currency);
     text(r.payeeFspFee);
     text(r.payeeFspCommission);
@@ -340,15 +371,15 @@ void bindTransfer(QSqlQuery &q, const TransferRecord &r, std::optional<qint64> a
     text(r.ilpFulfilment);
     text(r.ilpPacket);
     text(r.expiration);
-    q.bindValue(i++, r.initiatedAt);
-    q.bindValue(i++, r.updatedAt);
+    bindAt(q, i++, r.initiatedAt);
+    bindAt(q, i++, r.updatedAt);
     std::optional<qint64> completed = r.completedAt;
     if (isFinal(r.status) && !completed)
         completed = r.updatedAt;
     if (!isFinal(r.status))
         completed.reset();
-    q.bindValue(i++, nullableInt(completed));
-    q.bindValue(i++, nullableInt(r.lastErrorCode ? std::optional<qint64>(*r.lastErrorCode)
+    bindAt(q, i++, nullableInt(completed));
+    bindAt(q, i++, nullableInt(r.lastErrorCode ? std::optional<qint64>(*r.lastErrorCode)
                                                  : std::nullopt));
     text(r.lastErrorDescription);
     text(QString::fromUtf8(r.model));
@@ -358,7 +389,7 @@ void bindTransfer(QSqlQuery &q, const TransferRecord &r, std::optional<qint64> a
 void bindTransferUpdate(QSqlQuery &q, const TransferUpdate &u)
 {
     int i = 0;
-    auto text = [&](const QString &v) { q.bindValue(i++, nullableText(v)); };
+    auto text = [&](const QString &v) { bindAt(q, i++, nullableText(v)); };
     auto party = [&](const PartyRecord &p) {
         text(p.idType);
         text(p.idValue);
@@ -370,9 +401,9 @@ void bindTransferUpdate(QSqlQuery &q, const TransferUpdate &u)
     text(u.state);
     text(status);
     text(status);
-    q.bindValue(i++, nullableInt(u.completedAt));
-    q.bindValue(i++, u.updatedAt);
-    q.bindValue(i++, u.updatedAt);
+    bindAt(q, i++, nullableInt(u.completedAt));
+    bindAt(q, i++, u.updatedAt);
+    bindAt(q, i++, u.updatedAt);
     text(u.quoteId);
     text(u.transactionId);
     party(u.payer);
@@ -385,11 +416,11 @@ void bindTransferUpdate(QSqlQuery &q, const TransferUpdate &u)
     text(u.ilpFulfilment);
     text(u.ilpPacket);
     text(u.expiration);
-    q.bindValue(i++, nullableInt(u.lastErrorCode ? std::optional<qint64>(*u.lastErrorCode)
+    bindAt(q, i++, nullableInt(u.lastErrorCode ? std::optional<qint64>(*u.lastErrorCode)
                                                  : std::nullopt));
     text(u.lastErrorDescription);
     text(QString::fromUtf8(u.model));
-    q.bindValue(i++, u.id);
+    bindAt(q, i++, u.id);
     Q_ASSERT(i == 6 + int(UpdatableColumnNames.size()) + 1);
 }
 
@@ -559,6 +590,7 @@ BuiltQuery buildSearch(const TransferQuery &query)
     q.sql = u"SELECT "_s + transferColumnsWithoutModel() + u" FROM transfers"_s + where.sql
             + u" ORDER BY "_s + sortColumn(query.sortKey) + direction + u", rowid"_s + direction
             + u" LIMIT ? OFFSET ?"_s;
+    q.sql = withNamedParameters(q.sql);
     q.values = std::move(where.values);
     q.values.append(qBound(1, query.limit, 10000));
     q.values.append(qMax(0, query.offset));
@@ -568,7 +600,7 @@ BuiltQuery buildSearch(const TransferQuery &query)
 BuiltQuery buildCount(const TransferFilter &filter)
 {
     BuiltQuery where = buildWhere(filter);
-    where.sql = u"SELECT count(*) FROM transfers"_s + where.sql;
+    where.sql = withNamedParameters(u"SELECT count(*) FROM transfers"_s + where.sql);
     return where;
 }
 

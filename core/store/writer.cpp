@@ -245,11 +245,11 @@ Pm::Result<void> Writer::apply(const StepRecord &step)
     if (!q)
         return std::unexpected(q.error());
     QSqlQuery &query = **q;
-    query.bindValue(0, step.transferId);
-    query.bindValue(1, step.step);
-    query.bindValue(2, storedName(step.status));
-    query.bindValue(3, step.at);
-    query.bindValue(4, nullableText(step.detail));
+    bindAt(query, 0, step.transferId);
+    bindAt(query, 1, step.step);
+    bindAt(query, 2, storedName(step.status));
+    bindAt(query, 3, step.at);
+    bindAt(query, 4, nullableText(step.detail));
     if (!query.exec()) {
         return std::unexpected(storeError(u"cannot store step %1 of transfer %2 (is the transfer "
                                           u"stored?)"_s.arg(step.step, step.transferId),
@@ -264,18 +264,18 @@ Pm::Result<void> Writer::apply(const MessageRecord &message)
     if (!q)
         return std::unexpected(q.error());
     QSqlQuery &query = **q;
-    query.bindValue(0, nullableText(message.transferId));
-    query.bindValue(1, nullableText(message.correlationId));
-    query.bindValue(2, storedName(message.direction));
-    query.bindValue(3, storedName(message.kind));
-    query.bindValue(4, nullableText(message.method));
-    query.bindValue(5, nullableText(message.url));
-    query.bindValue(6, nullableInt(message.status ? std::optional<qint64>(*message.status)
+    bindAt(query, 0, nullableText(message.transferId));
+    bindAt(query, 1, nullableText(message.correlationId));
+    bindAt(query, 2, storedName(message.direction));
+    bindAt(query, 3, storedName(message.kind));
+    bindAt(query, 4, nullableText(message.method));
+    bindAt(query, 5, nullableText(message.url));
+    bindAt(query, 6, nullableInt(message.status ? std::optional<qint64>(*message.status)
                                                   : std::nullopt));
-    query.bindValue(7, headersToJson(message.headers));
+    bindAt(query, 7, headersToJson(message.headers));
     // A null QByteArray binds NULL; keep an empty body an empty BLOB.
-    query.bindValue(8, message.body.isNull() ? QByteArray("") : message.body);
-    query.bindValue(9, message.at);
+    bindAt(query, 8, message.body.isNull() ? QByteArray("") : message.body);
+    bindAt(query, 9, message.at);
     if (!query.exec())
         return std::unexpected(storeError(u"cannot store a message"_s, query.lastError()));
     return {};
@@ -289,18 +289,18 @@ Pm::Result<void> Writer::apply(const QuoteRecord &quote)
     if (!q)
         return std::unexpected(q.error());
     QSqlQuery &query = **q;
-    query.bindValue(0, quote.quoteId);
-    query.bindValue(1, storedName(quote.direction));
-    query.bindValue(2, nullableText(quote.transactionId));
-    query.bindValue(3, nullableText(quote.transferId));
-    query.bindValue(4, nullableText(quote.requestHash));
-    query.bindValue(5, nullableText(quote.ilpCondition));
-    query.bindValue(6, nullableText(quote.ilpFulfilment));
-    query.bindValue(7, nullableText(quote.ilpPacket));
-    query.bindValue(8, nullableText(quote.expiration));
-    query.bindValue(9, quote.responseBody.isNull() ? QByteArray("") : quote.responseBody);
-    query.bindValue(10, quote.createdAt);
-    query.bindValue(11, quote.updatedAt);
+    bindAt(query, 0, quote.quoteId);
+    bindAt(query, 1, storedName(quote.direction));
+    bindAt(query, 2, nullableText(quote.transactionId));
+    bindAt(query, 3, nullableText(quote.transferId));
+    bindAt(query, 4, nullableText(quote.requestHash));
+    bindAt(query, 5, nullableText(quote.ilpCondition));
+    bindAt(query, 6, nullableText(quote.ilpFulfilment));
+    bindAt(query, 7, nullableText(quote.ilpPacket));
+    bindAt(query, 8, nullableText(quote.expiration));
+    bindAt(query, 9, quote.responseBody.isNull() ? QByteArray("") : quote.responseBody);
+    bindAt(query, 10, quote.createdAt);
+    bindAt(query, 11, quote.updatedAt);
     if (!query.exec())
         return std::unexpected(storeError(u"cannot store quote %1"_s.arg(quote.quoteId),
                                           query.lastError()));
@@ -317,15 +317,15 @@ Pm::Result<void> Writer::apply(const MetricSample &sample)
     QSqlQuery &query = **q;
     const qint64 latency = qMax<qint64>(0, sample.latencyMs);
     int i = 0;
-    query.bindValue(i++, sample.at / 60000);
-    query.bindValue(i++, sample.resource);
-    query.bindValue(i++, storedName(sample.direction));
-    query.bindValue(i++, sample.error ? 1 : 0);
-    query.bindValue(i++, latency);
-    query.bindValue(i++, latency);
+    bindAt(query, i++, sample.at / 60000);
+    bindAt(query, i++, sample.resource);
+    bindAt(query, i++, storedName(sample.direction));
+    bindAt(query, i++, sample.error ? 1 : 0);
+    bindAt(query, i++, latency);
+    bindAt(query, i++, latency);
     const int bucket = latencyBucket(latency);
     for (int b = 0; b < LatencyBucketCount; ++b)
-        query.bindValue(i++, b == bucket ? 1 : 0);
+        bindAt(query, i++, b == bucket ? 1 : 0);
     if (!query.exec())
         return std::unexpected(storeError(u"cannot store a metric sample"_s, query.lastError()));
     return {};
@@ -339,11 +339,11 @@ Pm::Result<void> Writer::apply(const AuditRecord &record)
     if (!q)
         return std::unexpected(q.error());
     QSqlQuery &query = **q;
-    query.bindValue(0, record.at);
-    query.bindValue(1, record.actor.isNull() ? u""_s : record.actor);
-    query.bindValue(2, record.action);
-    query.bindValue(3, nullableText(record.target));
-    query.bindValue(4, nullableText(record.detail));
+    bindAt(query, 0, record.at);
+    bindAt(query, 1, record.actor.isNull() ? u""_s : record.actor);
+    bindAt(query, 2, record.action);
+    bindAt(query, 3, nullableText(record.target));
+    bindAt(query, 4, nullableText(record.detail));
     if (!query.exec())
         return std::unexpected(storeError(u"cannot store an audit record"_s, query.lastError()));
     return {};
@@ -357,10 +357,10 @@ Pm::Result<void> Writer::apply(const SettingRecord &setting)
     if (!q)
         return std::unexpected(q.error());
     QSqlQuery &query = **q;
-    query.bindValue(0, setting.scope.isNull() ? u""_s : setting.scope);
-    query.bindValue(1, setting.key);
-    query.bindValue(2, setting.value.isNull() ? u""_s : setting.value);
-    query.bindValue(3, setting.updatedAt);
+    bindAt(query, 0, setting.scope.isNull() ? u""_s : setting.scope);
+    bindAt(query, 1, setting.key);
+    bindAt(query, 2, setting.value.isNull() ? u""_s : setting.value);
+    bindAt(query, 3, setting.updatedAt);
     if (!query.exec())
         return std::unexpected(storeError(u"cannot store setting %1"_s.arg(setting.key),
                                           query.lastError()));
@@ -373,8 +373,8 @@ Pm::Result<void> Writer::apply(const SettingRemoval &removal)
     if (!q)
         return std::unexpected(q.error());
     QSqlQuery &query = **q;
-    query.bindValue(0, removal.scope.isNull() ? u""_s : removal.scope);
-    query.bindValue(1, removal.key);
+    bindAt(query, 0, removal.scope.isNull() ? u""_s : removal.scope);
+    bindAt(query, 1, removal.key);
     if (!query.exec())
         return std::unexpected(storeError(u"cannot remove setting %1"_s.arg(removal.key),
                                           query.lastError()));

@@ -666,7 +666,7 @@ private slots:
             QSqlQuery query(raw.db());
             query.prepare(u"EXPLAIN QUERY PLAN "_s + built.sql);
             for (qsizetype i = 0; i < built.values.size(); ++i)
-                query.bindValue(int(i), built.values.at(i));
+                query.bindValue(Pm::Store::Internal::parameterName(int(i)), built.values.at(i));
             if (!query.exec())
                 qFatal("%s", qPrintable(query.lastError().text()));
             QStringList lines;
