@@ -400,7 +400,7 @@ Result<void> ReferenceSdk::start(ReferenceSdkSettings settings, std::chrono::mil
     const quint16 ports[] = {m_settings.inboundPort, m_settings.outboundPort, m_settings.metricsPort};
     while (!deadline.hasExpired()) {
         if (m_process->state() == QProcess::NotRunning || m_process->waitForFinished(0))
-            return fail(0, u"reference SDK %1 exited during startup (exit code %2); log tail:"_s
+            return fail(0, u"reference SDK %1 exited during startup (exit code %2); log tail follows"_s
                                .arg(m_settings.dfspId)
                                .arg(m_process->exitCode()),
                         logTail());
@@ -415,7 +415,7 @@ Result<void> ReferenceSdk::start(ReferenceSdkSettings settings, std::chrono::mil
     }
     const QString tail = logTail();
     stop();
-    return fail(0, u"reference SDK %1 did not open ports %2, %3, %4 within %5 ms; log tail:"_s
+    return fail(0, u"reference SDK %1 did not open ports %2, %3, %4 within %5 ms; log tail follows"_s
                        .arg(m_settings.dfspId)
                        .arg(ports[0])
                        .arg(ports[1])

@@ -59,19 +59,21 @@ struct ExpectedLogError
 };
 
 /**
- * Every error entry (ReferenceSdk::logErrors()) the reference may log during this test. Anything
- * else fails the test, and so does an expected entry that does not appear exactly `count` times.
- * 18.0.2 writes no "level":"error" at all; these are its .log() entries with ctx.err or
- * ctx.mojaloopError.
+ * Every error entry (ReferenceSdk::logErrors()) the reference may log during this test, given which
+ * of the deliberate error cases ran. Anything else fails the test, and so does an expected entry
+ * that does not appear exactly `count` times. 18.0.2 writes no "level":"error" at all; these are
+ * its .log() entries with ctx.err or ctx.mojaloopError.
  */
-QList<ExpectedLogError> expectedLogErrors()
+QList<ExpectedLogError> expectedLogErrors(bool ranWrongKey, bool ranUnknownParty)
 {
+    const int wrongKey = ranWrongKey ? 1 : 0;
+    const int unknownParty = ranUnknownParty ? 1 : 0;
     return {
-        {QRegularExpression(u"^Inbound request failed JWS validation$"_s), 1,
+        {QRegularExpression(u"^Inbound request failed JWS validation$"_s), wrongKey,
          "wrongSignatureIsRejected3105: POST /quotes signed with a key the reference does not hold"},
-        {QRegularExpression(u"^Error in getParties$"_s), 1,
+        {QRegularExpression(u"^Error in getParties$"_s), unknownParty,
          "unknownPartyGivesError3204: the backend answers 404 {statusCode: 3204}"},
-        {QRegularExpression(u"^Sending error response to payerfsp$"_s), 1,
+        {QRegularExpression(u"^Sending error response to payerfsp$"_s), unknownParty,
          "unknownPartyGivesError3204: PUT /parties/.../error"},
     };
 }
@@ -146,6 +148,7 @@ private slots:
     void wrongSignatureIsRejected3105();
     void unknownPartyGivesError3204();
     void referenceLogHasNoUnexpectedErrors();
+    void harnessFailsClearlyWhenTheSdkCannotStart();
     void cleanupTestCase();
 
 private:
@@ -175,6 +178,8 @@ private:
     QList<Net::HttpRequest> m_backendRequests;
     QStringList m_bodyForms; ///< "PUT /quotes/…: raw" for the report
     QString m_rejectedQuoteId;
+    bool m_ranWrongKey = false;      ///< wrongSignatureIsRejected3105 got as far as its request
+    bool m_ranUnknownParty = false;  ///< unknownPartyGivesError3204 got as far as its request
 };
 
 void TestInteropProtocol::initTestCase()
@@ -643,6 +648,7 @@ void TestInteropProtocol::wrongSignatureIsRejected3105()
         {"transactionType", {{"scenario", "TRANSFER"}, {"initiator", "PAYER"}, {"initiatorType", "CONSUMER"}}}};
     QVERIFY(Schema::validate(Versions::V1_0, u"QuotesPostRequest", quote));
 
+    m_ranWrongKey = true;
     const auto answer = sendFspiop("POST", u"/quotes"_s, u"quotes"_s, quote, &*m_wrongPayerKey);
     QVERIFY(answer);
     QCOMPARE(answer->status, 400);
@@ -662,6 +668,7 @@ void TestInteropProtocol::wrongSignatureIsRejected3105()
 void TestInteropProtocol::unknownPartyGivesError3204()
 {
     const QString path = u"/parties/MSISDN/"_s + UnknownMsisdn;
+    m_ranUnknownParty = true;
     const auto answer = sendFspiop("GET", path, u"parties"_s, std::nullopt, nullptr);
     QVERIFY(answer);
     QCOMPARE(answer->status, 202);
@@ -676,7 +683,7 @@ void TestInteropProtocol::unknownPartyGivesError3204()
 void TestInteropProtocol::referenceLogHasNoUnexpectedErrors()
 {
     QVERIFY2(m_sdk.isRunning(), qPrintable(m_sdk.logTail()));
-    const auto expected = expectedLogErrors();
+    const auto expected = expectedLogErrors(m_ranWrongKey, m_ranUnknownParty);
     QList<int> seen(expected.size(), 0);
     QStringList unexpected;
     const auto errors = m_sdk.logErrors();
@@ -713,6 +720,35 @@ void TestInteropProtocol::referenceLogHasNoUnexpectedErrors()
     for (const auto &r : std::as_const(m_hubRequests))
         leftover << QString::fromLatin1(r.method) + u' ' + r.path;
     QVERIFY2(leftover.isEmpty(), qPrintable(leftover.join(u", "_s)));
+}
+
+void TestInteropProtocol::harnessFailsClearlyWhenTheSdkCannotStart()
+{
+    ReferenceSdkSettings settings = m_sdk.settings();
+    settings.dfspId = u"brokenfsp"_s;
+    settings.inboundPort = settings.outboundPort = settings.metricsPort = 0;
+
+    // The SDK exits at once on a signing key it cannot read: the error says so and carries the log.
+    settings.jwsSigningKeyPath = m_keysDir.filePath(u"no-such-key.pem"_s);
+    {
+        ReferenceSdk sdk;
+        const auto started = sdk.start(settings, std::chrono::seconds{60});
+        QVERIFY(!started);
+        QVERIFY2(started.error().message.contains(u"exited during startup"_s), qPrintable(toOneLine(started.error())));
+        QVERIFY2(started.error().detail.contains(u"JWS_SIGNING_KEY_PATH"_s), qPrintable(toOneLine(started.error())));
+        QVERIFY(!sdk.isRunning());
+    }
+
+    // A start that does not finish in time fails with the ports and the log, and the process is gone.
+    settings.jwsSigningKeyPath = m_sdk.settings().jwsSigningKeyPath;
+    {
+        ReferenceSdk sdk;
+        const auto started = sdk.start(settings, std::chrono::milliseconds{300});
+        QVERIFY(!started);
+        QVERIFY2(started.error().message.contains(u"did not open ports"_s), qPrintable(toOneLine(started.error())));
+        QVERIFY(started.error().detail.contains(u"sdk.log"_s));
+        QVERIFY(!sdk.isRunning());
+    }
 }
 
 QTEST_GUILESS_MAIN(TestInteropProtocol)
