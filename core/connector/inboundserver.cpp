@@ -1,5 +1,6 @@
 #include "core/connector/inboundserver.h"
 
+#include "core/connector/jsonutil_p.h"
 #include "core/connector/jwskeys.h"
 #include "core/connector/metrics.h"
 #include "core/connector/tls.h"
@@ -290,9 +291,9 @@ void InboundServer::handle(Net::HttpRequest request, Net::HttpResponder responde
             record.correlationId = match.partyType + u'/' + match.partyId
                                    + (match.partySubId.isEmpty() ? QString() : u'/' + match.partySubId);
         } else if (match.route == InboundRoute::PostQuotes) {
-            record.correlationId = QString::fromStdString(body.value("quoteId", std::string()));
+            record.correlationId = Internal::str(message.body, "quoteId");
         } else if (match.route == InboundRoute::PostTransfers) {
-            record.correlationId = QString::fromStdString(body.value("transferId", std::string()));
+            record.correlationId = Internal::str(message.body, "transferId");
             record.transferId = record.correlationId;
         }
         m_store->messages().append(std::move(record));

@@ -439,7 +439,10 @@ void OutboundService::executeTransfer(const std::shared_ptr<Transfer> &t)
 {
     t->busy = true;
     Json &model = t->model;
-    const Json &quote = model["quoteResponse"]["body"];
+    Json &quoteRef = model["quoteResponse"]["body"];
+    if (!quoteRef.is_object())
+        quoteRef = Json::object();
+    const Json &quote = quoteRef;
     const QString source = str(model, "quoteResponseSource");
     Json p = Json::object();
     p["transferId"] = s(t->id);
@@ -516,7 +519,7 @@ void OutboundService::onFulfil(const std::shared_ptr<Transfer> &t, const Callbac
     if (state == u"ABORTED"_s)
         return fail(t, 500, u"Transfer %1 was aborted by the payee"_s.arg(t->id));
     if (m_config.checkIlp) {
-        const std::string condition = t->model["quoteResponse"]["body"].value("condition", std::string());
+        const std::string condition = str(t->model["quoteResponse"]["body"], "condition").toStdString();
         if (!Fspiop::Ilp::checkFulfilment(str(m.body, "fulfilment").toStdString(), condition))
             return fail(t, 500, u"Invalid fulfilment received from peer DFSP."_s);
     }
@@ -749,7 +752,7 @@ void OutboundService::unclaimedTransferCallback(const QString &transferId, const
         return;
     }
     const QString state = str(m.body, "transferState");
-    const std::string condition = t->model["quoteResponse"]["body"].value("condition", std::string());
+    const std::string condition = str(t->model["quoteResponse"]["body"], "condition").toStdString();
     if (state == u"COMMITTED"_s
         && (!m_config.checkIlp || Fspiop::Ilp::checkFulfilment(str(m.body, "fulfilment").toStdString(), condition))) {
         t->model["fulfil"] = Json{{"body", m.body}, {"headers", h}};

@@ -240,7 +240,13 @@ void PayeeService::sendCallback(const InboundMessage &trigger, const QString &pa
     out.trace = trigger.trace;
     out.callback = true;
     out.transferId = transferId;
-    out.correlationId = !trigger.id.isEmpty() ? trigger.id : path;
+    // The id the message is filed under: the quote or transfer id, or "Type/ID[/SubId]".
+    QStringList seg = path.split(u'/', Qt::SkipEmptyParts);
+    if (!seg.isEmpty() && seg.last() == u"error"_s)
+        seg.removeLast();
+    if (!seg.isEmpty())
+        seg.removeFirst();
+    out.correlationId = seg.join(u'/');
     m_fspiop->send(std::move(out), [path](Pm::Result<FspiopSent> r) {
         if (!r)
             qCWarning(lcPayee, "callback PUT %s failed: %s", qUtf8Printable(path),
@@ -502,7 +508,7 @@ void PayeeService::postTransfers(const InboundMessage &m)
 
     // Which quote: transferId == transactionId, unless the packet is to say.
     QString transactionId = transferId;
-    const std::string ilpPacket = p.value("ilpPacket", std::string());
+    const std::string ilpPacket = str(p, "ilpPacket").toStdString();
     std::optional<Json> transactionObject;
     if (auto decoded = Fspiop::Ilp::decode(ilpPacket))
         transactionObject = decoded->transactionObject;

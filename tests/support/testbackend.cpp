@@ -85,8 +85,11 @@ void TestBackend::handle(Net::HttpRequest request, Net::HttpResponder responder)
     call.path = request.path;
     call.body = request.body;
     if (!request.body.isEmpty()) {
-        if (auto parsed = Fspiop::parseJson(request.body))
+        if (auto parsed = Fspiop::parseJson(request.body); parsed && parsed->is_object())
             call.json = *parsed;
+        else
+            qWarning("TestBackend: %s %s: body is not a JSON object: %s", request.method.constData(),
+                     qUtf8Printable(request.path), request.body.left(200).constData());
     }
     m_calls.append(call);
     emit called();
@@ -110,7 +113,7 @@ void TestBackend::handle(Net::HttpRequest request, Net::HttpResponder responder)
                 answer.status = 404;
                 answer.body = R"({"statusCode":"3204","message":"Party not found"})"_ba;
             }
-        } else if (request.method == "POST" && request.path == u"/quoterequests"_s) {
+        } else if (request.method == "POST" && request.path == u"/quoterequests"_s && call.json.is_object()) {
             const QString currency = str(call.json, "currency");
             Fspiop::Json q = Fspiop::Json::object();
             q["quoteId"] = call.json.value("quoteId", Fspiop::Json());
