@@ -13,18 +13,14 @@
 #include <QTcpServer>
 #include <QTcpSocket>
 #include <QThread>
-
+#include <array>
+#include <csignal>
 #include <openssl/bio.h>
 #include <openssl/evp.h>
 #include <openssl/pem.h>
 #include <openssl/rsa.h>
-
 #include <sys/prctl.h>
-
-#include <csignal>
 #include <unistd.h>
-
-#include <array>
 
 using namespace Qt::StringLiterals;
 
@@ -32,16 +28,18 @@ namespace Pm::Interop {
 
 namespace {
 
-template<class T, void (*F)(T *)>
-struct OsslDel
+template<class T, void (*F)(T *)> struct OsslDel
 {
     void operator()(T *p) const { F(p); }
 };
 using EvpPkeyPtr = std::unique_ptr<EVP_PKEY, OsslDel<EVP_PKEY, &EVP_PKEY_free>>;
-void freeBio(BIO *bio) { BIO_free(bio); }
+void freeBio(BIO *bio)
+{
+    BIO_free(bio);
+}
 using BioPtr = std::unique_ptr<BIO, OsslDel<BIO, &freeBio>>;
 
-constexpr auto StopGrace = std::chrono::milliseconds{5000};
+constexpr auto StopGrace = std::chrono::milliseconds { 5000 };
 
 /** SIGTERM, wait, SIGKILL, wait: a child never outlives its owner. */
 void stopProcess(QProcess *process)
@@ -85,7 +83,10 @@ QByteArray fileTail(const QString &path, qsizetype maxBytes)
     return file.readAll();
 }
 
-QString boolText(bool value) { return value ? u"true"_s : u"false"_s; }
+QString boolText(bool value)
+{
+    return value ? u"true"_s : u"false"_s;
+}
 
 /** "0100007F" (little-endian words, as /proc/net/tcp writes them) → address. */
 std::optional<QHostAddress> parseProcAddress(QByteArrayView hex)
@@ -98,10 +99,10 @@ std::optional<QHostAddress> parseProcAddress(QByteArrayView hex)
         // The kernel prints the in-memory (network order) word as a host-order integer.
         const auto *bytes = reinterpret_cast<const quint8 *>(&raw);
         return QHostAddress((quint32(bytes[0]) << 24) | (quint32(bytes[1]) << 16)
-                            | (quint32(bytes[2]) << 8) | quint32(bytes[3]));
+            | (quint32(bytes[2]) << 8) | quint32(bytes[3]));
     }
     if (hex.size() == 32) {
-        Q_IPV6ADDR address{};
+        Q_IPV6ADDR address {};
         for (int word = 0; word < 4; ++word) {
             bool ok = false;
             const quint32 raw = hex.sliced(word * 8, 8).toByteArray().toUInt(&ok, 16);
@@ -125,14 +126,15 @@ Result<QList<ListeningSocket>> listeningSockets(qint64 pid)
     if (pid <= 0)
         return fail(0, u"listeningSockets: no process"_s);
     const QString fdDir = u"/proc/%1/fd"_s.arg(pid);
-    const QStringList fds = QDir(fdDir).entryList(QDir::Files | QDir::System | QDir::NoDotAndDotDot);
+    const QStringList fds
+        = QDir(fdDir).entryList(QDir::Files | QDir::System | QDir::NoDotAndDotDot);
     if (fds.isEmpty())
         return fail(0, u"listeningSockets: cannot read %1"_s.arg(fdDir));
 
     QSet<QByteArray> inodes;
     for (const QString &fd : fds) {
         const QByteArray link = QFile::encodeName(fdDir + u'/' + fd);
-        std::array<char, 256> target{};
+        std::array<char, 256> target {};
         const ssize_t n = ::readlink(link.constData(), target.data(), target.size() - 1);
         if (n <= 0)
             continue;
@@ -142,7 +144,7 @@ Result<QList<ListeningSocket>> listeningSockets(qint64 pid)
     }
 
     QList<ListeningSocket> result;
-    for (const QString &table : {u"/proc/net/tcp"_s, u"/proc/net/tcp6"_s}) {
+    for (const QString &table : { u"/proc/net/tcp"_s, u"/proc/net/tcp6"_s }) {
         QFile file(table);
         if (!file.open(QIODevice::ReadOnly))
             continue; // no IPv6 in this kernel
@@ -159,9 +161,10 @@ Result<QList<ListeningSocket>> listeningSockets(qint64 pid)
             bool ok = false;
             const uint port = local[1].toUInt(&ok, 16);
             if (!address || !ok)
-                return fail(0, u"listeningSockets: cannot parse %1 line: %2"_s
-                                   .arg(table, QString::fromLatin1(lines[i])));
-            result.append({*address, quint16(port)});
+                return fail(0,
+                    u"listeningSockets: cannot parse %1 line: %2"_s.arg(
+                        table, QString::fromLatin1(lines[i])));
+            result.append({ *address, quint16(port) });
         }
     }
     return result;
@@ -183,7 +186,9 @@ Result<QByteArray> generateRsaPrivateKeyPem(int bits)
     if (!key)
         return fail(0, u"RSA key generation failed"_s);
     BioPtr bio(BIO_new(BIO_s_mem()));
-    if (!bio || PEM_write_bio_PrivateKey(bio.get(), key.get(), nullptr, nullptr, 0, nullptr, nullptr) != 1)
+    if (!bio
+        || PEM_write_bio_PrivateKey(bio.get(), key.get(), nullptr, nullptr, 0, nullptr, nullptr)
+            != 1)
         return fail(0, u"cannot write the RSA key as PEM"_s);
     char *data = nullptr;
     const long size = BIO_get_mem_data(bio.get(), &data);
@@ -197,7 +202,10 @@ Result<QByteArray> generateRsaPrivateKeyPem(int bits)
 
 RedisServer::RedisServer() = default;
 
-RedisServer::~RedisServer() { stop(); }
+RedisServer::~RedisServer()
+{
+    stop();
+}
 
 Result<void> RedisServer::start(std::chrono::milliseconds timeout)
 {
@@ -205,11 +213,13 @@ Result<void> RedisServer::start(std::chrono::milliseconds timeout)
         return fail(0, u"redis-server already started"_s);
     const QString exe = QStandardPaths::findExecutable(u"redis-server"_s);
     if (exe.isEmpty())
-        return fail(0, u"redis-server is not installed (not on PATH): install the Debian package "
-                       "redis-server; the interop tests need it"_s);
+        return fail(0,
+            u"redis-server is not installed (not on PATH): install the Debian package "
+            "redis-server; the interop tests need it"_s);
     m_dir = std::make_unique<QTemporaryDir>();
     if (!m_dir->isValid())
-        return fail(0, u"cannot create a temporary directory for redis-server"_s, m_dir->errorString());
+        return fail(
+            0, u"cannot create a temporary directory for redis-server"_s, m_dir->errorString());
     const auto port = freeLoopbackPort();
     if (!port)
         return std::unexpected(port.error());
@@ -217,10 +227,10 @@ Result<void> RedisServer::start(std::chrono::milliseconds timeout)
 
     m_process = std::make_unique<QProcess>();
     m_process->setProgram(exe);
-    m_process->setArguments({u"--port"_s, QString::number(m_port), u"--bind"_s, u"127.0.0.1"_s,
-                             u"--save"_s, QString(), u"--appendonly"_s, u"no"_s,
-                             u"--dir"_s, m_dir->path(), u"--logfile"_s, m_dir->filePath(u"redis.log"_s),
-                             u"--daemonize"_s, u"no"_s, u"--protected-mode"_s, u"yes"_s});
+    m_process->setArguments({ u"--port"_s, QString::number(m_port), u"--bind"_s, u"127.0.0.1"_s,
+        u"--save"_s, QString(), u"--appendonly"_s, u"no"_s, u"--dir"_s, m_dir->path(),
+        u"--logfile"_s, m_dir->filePath(u"redis.log"_s), u"--daemonize"_s, u"no"_s,
+        u"--protected-mode"_s, u"yes"_s });
     m_process->setWorkingDirectory(m_dir->path());
     m_process->setChildProcessModifier(dieWithParent);
     m_process->setStandardOutputFile(m_dir->filePath(u"redis.stdout"_s));
@@ -232,8 +242,9 @@ Result<void> RedisServer::start(std::chrono::milliseconds timeout)
     const QDeadlineTimer deadline(timeout);
     while (!deadline.hasExpired()) {
         if (m_process->state() == QProcess::NotRunning || m_process->waitForFinished(0))
-            return fail(0, u"redis-server exited during startup (exit code %1)"_s.arg(m_process->exitCode()),
-                        logTail());
+            return fail(0,
+                u"redis-server exited during startup (exit code %1)"_s.arg(m_process->exitCode()),
+                logTail());
         QTcpSocket socket;
         socket.connectToHost(QHostAddress(QHostAddress::LocalHost), m_port);
         if (socket.waitForConnected(200)) {
@@ -246,25 +257,38 @@ Result<void> RedisServer::start(std::chrono::milliseconds timeout)
         }
         m_process->waitForFinished(100); // a bounded sleep that also notices an exit
     }
-    return fail(0, u"redis-server did not answer PING on 127.0.0.1:%1 within %2 ms"_s
-                       .arg(m_port).arg(timeout.count()),
-                logTail());
+    return fail(0,
+        u"redis-server did not answer PING on 127.0.0.1:%1 within %2 ms"_s.arg(m_port).arg(
+            timeout.count()),
+        logTail());
 }
 
-void RedisServer::stop() { stopProcess(m_process.get()); }
+void RedisServer::stop()
+{
+    stopProcess(m_process.get());
+}
 
-bool RedisServer::isRunning() const { return m_process && m_process->state() != QProcess::NotRunning; }
+bool RedisServer::isRunning() const
+{
+    return m_process && m_process->state() != QProcess::NotRunning;
+}
 
-qint64 RedisServer::pid() const { return m_process ? m_process->processId() : 0; }
+qint64 RedisServer::pid() const
+{
+    return m_process ? m_process->processId() : 0;
+}
 
-QString RedisServer::url(int db) const { return u"redis://127.0.0.1:%1/%2"_s.arg(m_port).arg(db); }
+QString RedisServer::url(int db) const
+{
+    return u"redis://127.0.0.1:%1/%2"_s.arg(m_port).arg(db);
+}
 
 QString RedisServer::logTail() const
 {
     if (!m_dir)
         return {};
     return QString::fromUtf8(fileTail(m_dir->filePath(u"redis.log"_s), 2000) + '\n'
-                             + fileTail(m_dir->filePath(u"redis.stderr"_s), 2000));
+        + fileTail(m_dir->filePath(u"redis.stderr"_s), 2000));
 }
 
 // -------------------------------------------------------------------------------------------------
@@ -272,45 +296,46 @@ QString RedisServer::logTail() const
 
 QList<std::pair<QString, QString>> ReferenceSdkSettings::environment() const
 {
-    QList<std::pair<QString, QString>> env{
-        {u"DFSP_ID"_s, dfspId},
-        {u"INBOUND_LISTEN_PORT"_s, QString::number(inboundPort)},
-        {u"OUTBOUND_LISTEN_PORT"_s, QString::number(outboundPort)},
-        {u"METRICS_SERVER_LISTEN_PORT"_s, QString::number(metricsPort)},
-        {u"PEER_ENDPOINT"_s, peerEndpoint},
-        {u"BACKEND_ENDPOINT"_s, backendEndpoint},
-        {u"CACHE_URL"_s, cacheUrl},
-        {u"ILP_SECRET"_s, ilpSecret},
-        {u"CHECK_ILP"_s, boolText(checkIlp)},
-        {u"EXPIRY_SECONDS"_s, QString::number(expirySeconds)},
-        {u"AUTO_ACCEPT_PARTY"_s, boolText(autoAcceptParty)},
-        {u"AUTO_ACCEPT_QUOTES"_s, boolText(autoAcceptQuotes)},
-        {u"JWS_SIGN"_s, boolText(jwsSign)},
-        {u"JWS_SIGN_PUT_PARTIES"_s, boolText(jwsSignPutParties)},
-        {u"VALIDATE_INBOUND_JWS"_s, boolText(validateInboundJws)},
-        {u"VALIDATE_INBOUND_PUT_PARTIES_JWS"_s, boolText(validateInboundPutPartiesJws)},
-        {u"INBOUND_MUTUAL_TLS_ENABLED"_s, boolText(inboundMutualTls)},
-        {u"OUTBOUND_MUTUAL_TLS_ENABLED"_s, boolText(outboundMutualTls)},
-        {u"ENABLE_TEST_FEATURES"_s, boolText(enableTestFeatures)},
-        {u"PM4ML_ENABLED"_s, boolText(pm4mlEnabled)},
-        {u"REQUEST_PROCESSING_TIMEOUT_SECONDS"_s, QString::number(requestProcessingTimeoutSeconds)},
-        {u"RESOURCE_VERSIONS"_s, resourceVersions},
+    QList<std::pair<QString, QString>> env {
+        { u"DFSP_ID"_s, dfspId },
+        { u"INBOUND_LISTEN_PORT"_s, QString::number(inboundPort) },
+        { u"OUTBOUND_LISTEN_PORT"_s, QString::number(outboundPort) },
+        { u"METRICS_SERVER_LISTEN_PORT"_s, QString::number(metricsPort) },
+        { u"PEER_ENDPOINT"_s, peerEndpoint },
+        { u"BACKEND_ENDPOINT"_s, backendEndpoint },
+        { u"CACHE_URL"_s, cacheUrl },
+        { u"ILP_SECRET"_s, ilpSecret },
+        { u"CHECK_ILP"_s, boolText(checkIlp) },
+        { u"EXPIRY_SECONDS"_s, QString::number(expirySeconds) },
+        { u"AUTO_ACCEPT_PARTY"_s, boolText(autoAcceptParty) },
+        { u"AUTO_ACCEPT_QUOTES"_s, boolText(autoAcceptQuotes) },
+        { u"JWS_SIGN"_s, boolText(jwsSign) },
+        { u"JWS_SIGN_PUT_PARTIES"_s, boolText(jwsSignPutParties) },
+        { u"VALIDATE_INBOUND_JWS"_s, boolText(validateInboundJws) },
+        { u"VALIDATE_INBOUND_PUT_PARTIES_JWS"_s, boolText(validateInboundPutPartiesJws) },
+        { u"INBOUND_MUTUAL_TLS_ENABLED"_s, boolText(inboundMutualTls) },
+        { u"OUTBOUND_MUTUAL_TLS_ENABLED"_s, boolText(outboundMutualTls) },
+        { u"ENABLE_TEST_FEATURES"_s, boolText(enableTestFeatures) },
+        { u"PM4ML_ENABLED"_s, boolText(pm4mlEnabled) },
+        { u"REQUEST_PROCESSING_TIMEOUT_SECONDS"_s,
+            QString::number(requestProcessingTimeoutSeconds) },
+        { u"RESOURCE_VERSIONS"_s, resourceVersions },
         // One JSON object per line (the default indents by 2 and spreads entries over many lines).
-        {u"LOG_INDENT"_s, u"0"_s},
+        { u"LOG_INDENT"_s, u"0"_s },
     };
     const std::pair<QString, const QString *> paths[] = {
-        {u"JWS_SIGNING_KEY_PATH"_s, &jwsSigningKeyPath},
-        {u"JWS_VERIFICATION_KEYS_DIRECTORY"_s, &jwsVerificationKeysDirectory},
-        {u"IN_CA_CERT_PATH"_s, &inCaCertPath},
-        {u"IN_SERVER_CERT_PATH"_s, &inServerCertPath},
-        {u"IN_SERVER_KEY_PATH"_s, &inServerKeyPath},
-        {u"OUT_CA_CERT_PATH"_s, &outCaCertPath},
-        {u"OUT_CLIENT_CERT_PATH"_s, &outClientCertPath},
-        {u"OUT_CLIENT_KEY_PATH"_s, &outClientKeyPath},
+        { u"JWS_SIGNING_KEY_PATH"_s, &jwsSigningKeyPath },
+        { u"JWS_VERIFICATION_KEYS_DIRECTORY"_s, &jwsVerificationKeysDirectory },
+        { u"IN_CA_CERT_PATH"_s, &inCaCertPath },
+        { u"IN_SERVER_CERT_PATH"_s, &inServerCertPath },
+        { u"IN_SERVER_KEY_PATH"_s, &inServerKeyPath },
+        { u"OUT_CA_CERT_PATH"_s, &outCaCertPath },
+        { u"OUT_CLIENT_CERT_PATH"_s, &outClientCertPath },
+        { u"OUT_CLIENT_KEY_PATH"_s, &outClientKeyPath },
     };
     for (const auto &[name, value] : paths) {
         if (!value->isEmpty())
-            env.append({name, *value});
+            env.append({ name, *value });
     }
     env.append(extra);
     return env;
@@ -321,14 +346,20 @@ QList<std::pair<QString, QString>> ReferenceSdkSettings::environment() const
 
 ReferenceSdk::ReferenceSdk() = default;
 
-ReferenceSdk::~ReferenceSdk() { stop(); }
+ReferenceSdk::~ReferenceSdk()
+{
+    stop();
+}
 
 QString ReferenceSdk::packageDir()
 {
     return QStringLiteral(PM_INTEROP_DIR "/node_modules/@mojaloop/sdk-scheme-adapter");
 }
 
-QString ReferenceSdk::loopbackPreload() { return QStringLiteral(PM_INTEROP_DIR "/loopback.cjs"); }
+QString ReferenceSdk::loopbackPreload()
+{
+    return QStringLiteral(PM_INTEROP_DIR "/loopback.cjs");
+}
 
 Result<void> ReferenceSdk::start(ReferenceSdkSettings settings, std::chrono::milliseconds timeout)
 {
@@ -336,21 +367,24 @@ Result<void> ReferenceSdk::start(ReferenceSdkSettings settings, std::chrono::mil
         return fail(0, u"reference SDK already started"_s);
     const QString node = QStandardPaths::findExecutable(u"node"_s);
     if (node.isEmpty())
-        return fail(0, u"node is not installed (not on PATH): the interop tests run the reference SDK "
-                       "with Node.js 20"_s);
+        return fail(0,
+            u"node is not installed (not on PATH): the interop tests run the reference SDK "
+            "with Node.js 20"_s);
     const QString entry = packageDir() + u"/src/index.js"_s;
     if (!QFileInfo::exists(entry))
-        return fail(0, u"the reference SDK is not installed: %1 is missing; run `npm ci` in "
-                       "tests/interop (the setup script does)"_s.arg(entry));
+        return fail(0,
+            u"the reference SDK is not installed: %1 is missing; run `npm ci` in "
+            "tests/interop (the setup script does)"_s.arg(entry));
     if (!QFileInfo::exists(loopbackPreload()))
         return fail(0, u"%1 is missing"_s.arg(loopbackPreload()));
-    if (settings.dfspId.isEmpty() || settings.peerEndpoint.isEmpty() || settings.backendEndpoint.isEmpty()
-        || settings.cacheUrl.isEmpty())
-        return fail(0, u"reference SDK settings: DFSP_ID, PEER_ENDPOINT, BACKEND_ENDPOINT and CACHE_URL "
-                       "are required"_s);
+    if (settings.dfspId.isEmpty() || settings.peerEndpoint.isEmpty()
+        || settings.backendEndpoint.isEmpty() || settings.cacheUrl.isEmpty())
+        return fail(0,
+            u"reference SDK settings: DFSP_ID, PEER_ENDPOINT, BACKEND_ENDPOINT and CACHE_URL "
+            "are required"_s);
 
     QSet<quint16> taken;
-    for (quint16 *port : {&settings.inboundPort, &settings.outboundPort, &settings.metricsPort}) {
+    for (quint16 *port : { &settings.inboundPort, &settings.outboundPort, &settings.metricsPort }) {
         while (*port == 0 || taken.contains(*port)) {
             const auto free = freeLoopbackPort();
             if (!free)
@@ -383,7 +417,7 @@ Result<void> ReferenceSdk::start(ReferenceSdkSettings settings, std::chrono::mil
 
     m_process = std::make_unique<QProcess>();
     m_process->setProgram(node);
-    m_process->setArguments({u"-r"_s, loopbackPreload(), entry});
+    m_process->setArguments({ u"-r"_s, loopbackPreload(), entry });
     m_process->setWorkingDirectory(m_dir->path());
     m_process->setProcessEnvironment(processEnv);
     m_process->setChildProcessModifier(dieWithParent);
@@ -397,13 +431,15 @@ Result<void> ReferenceSdk::start(ReferenceSdkSettings settings, std::chrono::mil
         return fail(0, u"cannot start node: %1"_s.arg(m_process->errorString()));
 
     const QDeadlineTimer deadline(timeout);
-    const quint16 ports[] = {m_settings.inboundPort, m_settings.outboundPort, m_settings.metricsPort};
+    const quint16 ports[]
+        = { m_settings.inboundPort, m_settings.outboundPort, m_settings.metricsPort };
     while (!deadline.hasExpired()) {
         if (m_process->state() == QProcess::NotRunning || m_process->waitForFinished(0))
-            return fail(0, u"reference SDK %1 exited during startup (exit code %2); log tail follows"_s
-                               .arg(m_settings.dfspId)
-                               .arg(m_process->exitCode()),
-                        logTail());
+            return fail(0,
+                u"reference SDK %1 exited during startup (exit code %2); log tail follows"_s
+                    .arg(m_settings.dfspId)
+                    .arg(m_process->exitCode()),
+                logTail());
         bool allOpen = true;
         for (quint16 port : ports)
             allOpen = allOpen && acceptsConnections(port);
@@ -415,30 +451,55 @@ Result<void> ReferenceSdk::start(ReferenceSdkSettings settings, std::chrono::mil
     }
     const QString tail = logTail();
     stop();
-    return fail(0, u"reference SDK %1 did not open ports %2, %3, %4 within %5 ms; log tail follows"_s
-                       .arg(m_settings.dfspId)
-                       .arg(ports[0])
-                       .arg(ports[1])
-                       .arg(ports[2])
-                       .arg(timeout.count()),
-                tail);
+    return fail(0,
+        u"reference SDK %1 did not open ports %2, %3, %4 within %5 ms; log tail follows"_s
+            .arg(m_settings.dfspId)
+            .arg(ports[0])
+            .arg(ports[1])
+            .arg(ports[2])
+            .arg(timeout.count()),
+        tail);
 }
 
-void ReferenceSdk::stop() { stopProcess(m_process.get()); }
+void ReferenceSdk::stop()
+{
+    stopProcess(m_process.get());
+}
 
-bool ReferenceSdk::isRunning() const { return m_process && m_process->state() != QProcess::NotRunning; }
+bool ReferenceSdk::isRunning() const
+{
+    return m_process && m_process->state() != QProcess::NotRunning;
+}
 
-qint64 ReferenceSdk::pid() const { return m_process ? m_process->processId() : 0; }
+qint64 ReferenceSdk::pid() const
+{
+    return m_process ? m_process->processId() : 0;
+}
 
-QString ReferenceSdk::runDir() const { return m_dir ? m_dir->path() : QString(); }
+QString ReferenceSdk::runDir() const
+{
+    return m_dir ? m_dir->path() : QString();
+}
 
-QString ReferenceSdk::logPath() const { return m_dir ? m_dir->filePath(u"sdk.log"_s) : QString(); }
+QString ReferenceSdk::logPath() const
+{
+    return m_dir ? m_dir->filePath(u"sdk.log"_s) : QString();
+}
 
-QString ReferenceSdk::stderrPath() const { return m_dir ? m_dir->filePath(u"sdk.stderr.log"_s) : QString(); }
+QString ReferenceSdk::stderrPath() const
+{
+    return m_dir ? m_dir->filePath(u"sdk.stderr.log"_s) : QString();
+}
 
-QString ReferenceSdk::inboundUrl() const { return u"http://127.0.0.1:%1"_s.arg(m_settings.inboundPort); }
+QString ReferenceSdk::inboundUrl() const
+{
+    return u"http://127.0.0.1:%1"_s.arg(m_settings.inboundPort);
+}
 
-QString ReferenceSdk::outboundUrl() const { return u"http://127.0.0.1:%1"_s.arg(m_settings.outboundPort); }
+QString ReferenceSdk::outboundUrl() const
+{
+    return u"http://127.0.0.1:%1"_s.arg(m_settings.outboundPort);
+}
 
 bool LogEntry::isError() const
 {
@@ -462,7 +523,7 @@ QList<LogEntry> ReferenceSdk::logEntries() const
         LogEntry entry;
         entry.lineNumber = int(i + 1);
         entry.line = line;
-        QJsonParseError error{};
+        QJsonParseError error {};
         const QJsonDocument doc = QJsonDocument::fromJson(line, &error);
         if (error.error != QJsonParseError::NoError || !doc.isObject()) {
             entry.level = u"unparsed"_s;
@@ -473,8 +534,9 @@ QList<LogEntry> ReferenceSdk::logEntries() const
             entry.contextKeys = object.value(u"ctx"_s).toObject().keys();
             const QJsonValue msg = object.value(u"msg"_s);
             entry.message = msg.isString() ? msg.toString()
-                                           : QString::fromUtf8(QJsonDocument(QJsonObject{{u"msg"_s, msg}})
-                                                                   .toJson(QJsonDocument::Compact));
+                                           : QString::fromUtf8(QJsonDocument(
+                                               QJsonObject { { u"msg"_s,
+                                                   msg } }).toJson(QJsonDocument::Compact));
         }
         entries.append(std::move(entry));
     }
@@ -496,7 +558,8 @@ QString ReferenceSdk::logTail(qsizetype maxBytes) const
     if (!m_dir)
         return {};
     return u"--- %1 (tail)\n"_s.arg(logPath()) + QString::fromUtf8(fileTail(logPath(), maxBytes))
-        + u"\n--- %1 (tail)\n"_s.arg(stderrPath()) + QString::fromUtf8(fileTail(stderrPath(), maxBytes));
+        + u"\n--- %1 (tail)\n"_s.arg(stderrPath())
+        + QString::fromUtf8(fileTail(stderrPath(), maxBytes));
 }
 
 } // namespace Pm::Interop

@@ -9,7 +9,6 @@
 #include <QString>
 #include <QStringList>
 #include <QTemporaryDir>
-
 #include <chrono>
 #include <memory>
 #include <utility>
@@ -66,7 +65,7 @@ public:
      * Fails if redis-server is not installed, does not start, or does not answer in time (the
      * message then carries the tail of its log).
      */
-    Result<void> start(std::chrono::milliseconds timeout = std::chrono::seconds{15});
+    Result<void> start(std::chrono::milliseconds timeout = std::chrono::seconds { 15 });
 
     /** Stops the server (SIGTERM, then SIGKILL after 5 s). Safe to call more than once. */
     void stop();
@@ -91,36 +90,36 @@ private:
  */
 struct ReferenceSdkSettings
 {
-    QString dfspId;                  ///< DFSP_ID
-    quint16 inboundPort = 0;         ///< INBOUND_LISTEN_PORT (FSPIOP API, called by the hub)
-    quint16 outboundPort = 0;        ///< OUTBOUND_LISTEN_PORT (simplified API for the DFSP)
-    quint16 metricsPort = 0;         ///< METRICS_SERVER_LISTEN_PORT
-    QString peerEndpoint;            ///< PEER_ENDPOINT, "host:port" without scheme
-    QString backendEndpoint;         ///< BACKEND_ENDPOINT, "host:port" without scheme
-    QString cacheUrl;                ///< CACHE_URL, e.g. RedisServer::url(1)
+    QString dfspId; ///< DFSP_ID
+    quint16 inboundPort = 0; ///< INBOUND_LISTEN_PORT (FSPIOP API, called by the hub)
+    quint16 outboundPort = 0; ///< OUTBOUND_LISTEN_PORT (simplified API for the DFSP)
+    quint16 metricsPort = 0; ///< METRICS_SERVER_LISTEN_PORT
+    QString peerEndpoint; ///< PEER_ENDPOINT, "host:port" without scheme
+    QString backendEndpoint; ///< BACKEND_ENDPOINT, "host:port" without scheme
+    QString cacheUrl; ///< CACHE_URL, e.g. RedisServer::url(1)
     QString ilpSecret = QStringLiteral("interop-ilp-secret"); ///< ILP_SECRET
-    bool checkIlp = true;            ///< CHECK_ILP
-    int expirySeconds = 60;          ///< EXPIRY_SECONDS
-    bool autoAcceptParty = true;     ///< AUTO_ACCEPT_PARTY
-    bool autoAcceptQuotes = true;    ///< AUTO_ACCEPT_QUOTES
-    bool jwsSign = true;             ///< JWS_SIGN
-    bool jwsSignPutParties = true;   ///< JWS_SIGN_PUT_PARTIES
-    bool validateInboundJws = true;  ///< VALIDATE_INBOUND_JWS
+    bool checkIlp = true; ///< CHECK_ILP
+    int expirySeconds = 60; ///< EXPIRY_SECONDS
+    bool autoAcceptParty = true; ///< AUTO_ACCEPT_PARTY
+    bool autoAcceptQuotes = true; ///< AUTO_ACCEPT_QUOTES
+    bool jwsSign = true; ///< JWS_SIGN
+    bool jwsSignPutParties = true; ///< JWS_SIGN_PUT_PARTIES
+    bool validateInboundJws = true; ///< VALIDATE_INBOUND_JWS
     bool validateInboundPutPartiesJws = true; ///< VALIDATE_INBOUND_PUT_PARTIES_JWS
-    QString jwsSigningKeyPath;       ///< JWS_SIGNING_KEY_PATH (PEM private key)
+    QString jwsSigningKeyPath; ///< JWS_SIGNING_KEY_PATH (PEM private key)
     QString jwsVerificationKeysDirectory; ///< JWS_VERIFICATION_KEYS_DIRECTORY (<fspId>.pem files)
-    bool inboundMutualTls = false;   ///< INBOUND_MUTUAL_TLS_ENABLED
-    bool outboundMutualTls = false;  ///< OUTBOUND_MUTUAL_TLS_ENABLED
-    QString inCaCertPath;            ///< IN_CA_CERT_PATH
-    QString inServerCertPath;        ///< IN_SERVER_CERT_PATH
-    QString inServerKeyPath;         ///< IN_SERVER_KEY_PATH
-    QString outCaCertPath;           ///< OUT_CA_CERT_PATH
-    QString outClientCertPath;       ///< OUT_CLIENT_CERT_PATH
-    QString outClientKeyPath;        ///< OUT_CLIENT_KEY_PATH
+    bool inboundMutualTls = false; ///< INBOUND_MUTUAL_TLS_ENABLED
+    bool outboundMutualTls = false; ///< OUTBOUND_MUTUAL_TLS_ENABLED
+    QString inCaCertPath; ///< IN_CA_CERT_PATH
+    QString inServerCertPath; ///< IN_SERVER_CERT_PATH
+    QString inServerKeyPath; ///< IN_SERVER_KEY_PATH
+    QString outCaCertPath; ///< OUT_CA_CERT_PATH
+    QString outClientCertPath; ///< OUT_CLIENT_CERT_PATH
+    QString outClientKeyPath; ///< OUT_CLIENT_KEY_PATH
     bool enableTestFeatures = false; ///< ENABLE_TEST_FEATURES
-    bool pm4mlEnabled = false;       ///< PM4ML_ENABLED
+    bool pm4mlEnabled = false; ///< PM4ML_ENABLED
     int requestProcessingTimeoutSeconds = 30; ///< REQUEST_PROCESSING_TIMEOUT_SECONDS
-    QString resourceVersions;        ///< RESOURCE_VERSIONS; empty = the SDK's default (FSPIOP 1.0 here)
+    QString resourceVersions; ///< RESOURCE_VERSIONS; empty = the SDK's default (FSPIOP 1.0 here)
     /** Any further variables, written after the ones above. */
     QList<std::pair<QString, QString>> extra;
 
@@ -135,11 +134,11 @@ struct ReferenceSdkSettings
  */
 struct LogEntry
 {
-    int lineNumber = 0;      ///< 1-based, in the log file
-    QString level;           ///< the "level" member; empty for .log() entries, "unparsed" for non-JSON
-    QString message;         ///< the "msg" member
+    int lineNumber = 0; ///< 1-based, in the log file
+    QString level; ///< the "level" member; empty for .log() entries, "unparsed" for non-JSON
+    QString message; ///< the "msg" member
     QStringList contextKeys; ///< the member names of "ctx"
-    QByteArray line;         ///< the whole line as written
+    QByteArray line; ///< the whole line as written
 
     /**
      * True for an error entry: level "error" or "fatal", or, since 18.0.2 logs its failures with
@@ -172,7 +171,8 @@ public:
      * metrics ports accept connections, at most `timeout`. Fails with the log tail if the process
      * exits or the ports do not open in time.
      */
-    Result<void> start(ReferenceSdkSettings settings, std::chrono::milliseconds timeout = std::chrono::seconds{60});
+    Result<void> start(ReferenceSdkSettings settings,
+        std::chrono::milliseconds timeout = std::chrono::seconds { 60 });
 
     /** SIGTERM, then SIGKILL after 5 s. Safe to call more than once. */
     void stop();
@@ -201,7 +201,7 @@ private:
     std::unique_ptr<QTemporaryDir> m_dir;
     std::unique_ptr<QProcess> m_process;
     ReferenceSdkSettings m_settings;
-    std::chrono::milliseconds m_startupTime{0};
+    std::chrono::milliseconds m_startupTime { 0 };
 };
 
 } // namespace Pm::Interop

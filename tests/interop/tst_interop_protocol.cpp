@@ -5,8 +5,6 @@
 // standing in for the hub (PEER_ENDPOINT), and answers the SDK's backend calls from a second
 // HttpServer (BACKEND_ENDPOINT). See docs/interop.md.
 
-#include "tests/interop/referencesdk.h"
-
 #include "core/fspiop/headers.h"
 #include "core/fspiop/ilp.h"
 #include "core/fspiop/json.h"
@@ -15,6 +13,7 @@
 #include "core/fspiop/schema.h"
 #include "core/net/httpclient.h"
 #include "core/net/httpserver.h"
+#include "tests/interop/referencesdk.h"
 
 #include <QDateTime>
 #include <QDir>
@@ -24,16 +23,15 @@
 #include <QTemporaryDir>
 #include <QTest>
 #include <QUuid>
-
 #include <algorithm>
 #include <optional>
 
 using namespace Qt::StringLiterals;
 using namespace Pm;
 using namespace Pm::Fspiop;
+using Pm::Interop::RedisServer;
 using Pm::Interop::ReferenceSdk;
 using Pm::Interop::ReferenceSdkSettings;
-using Pm::Interop::RedisServer;
 
 namespace {
 
@@ -69,18 +67,25 @@ QList<ExpectedLogError> expectedLogErrors(bool ranWrongKey, bool ranUnknownParty
     const int wrongKey = ranWrongKey ? 1 : 0;
     const int unknownParty = ranUnknownParty ? 1 : 0;
     return {
-        {QRegularExpression(u"^Inbound request failed JWS validation$"_s), wrongKey,
-         "wrongSignatureIsRejected3105: POST /quotes signed with a key the reference does not hold"},
-        {QRegularExpression(u"^Error in getParties$"_s), unknownParty,
-         "unknownPartyGivesError3204: the backend answers 404 {statusCode: 3204}"},
-        {QRegularExpression(u"^Sending error response to payerfsp$"_s), unknownParty,
-         "unknownPartyGivesError3204: PUT /parties/.../error"},
+        { QRegularExpression(u"^Inbound request failed JWS validation$"_s), wrongKey,
+            "wrongSignatureIsRejected3105: POST /quotes signed with a key the reference does not "
+            "hold" },
+        { QRegularExpression(u"^Error in getParties$"_s), unknownParty,
+            "unknownPartyGivesError3204: the backend answers 404 {statusCode: 3204}" },
+        { QRegularExpression(u"^Sending error response to payerfsp$"_s), unknownParty,
+            "unknownPartyGivesError3204: PUT /parties/.../error" },
     };
 }
 
-std::string utf8(const QString &text) { return text.toStdString(); }
+std::string utf8(const QString &text)
+{
+    return text.toStdString();
+}
 
-QString toQString(const std::string &text) { return QString::fromStdString(text); }
+QString toQString(const std::string &text)
+{
+    return QString::fromStdString(text);
+}
 
 /**
  * The string at `path` in `json`, or "<missing>" / "<not a string>": reads without operator[]
@@ -121,16 +126,22 @@ QString isoIn(int seconds)
     return QDateTime::currentDateTimeUtc().addSecs(seconds).toString(Qt::ISODateWithMs);
 }
 
-QString newId() { return QUuid::createUuid().toString(QUuid::WithoutBraces).toLower(); }
+QString newId()
+{
+    return QUuid::createUuid().toString(QUuid::WithoutBraces).toLower();
+}
 
-/** The failure of `result` in one line, or empty (QVERIFY2 evaluates its message even on success). */
-template<class T>
-QByteArray why(const Result<T> &result)
+/** The failure of `result` in one line, or empty (QVERIFY2 evaluates its message even on success).
+ */
+template<class T> QByteArray why(const Result<T> &result)
 {
     return result ? QByteArray() : toOneLine(result.error()).toUtf8();
 }
 
-Jws::HeaderList headerList(const Net::HttpHeaders &headers) { return headers.fields(); }
+Jws::HeaderList headerList(const Net::HttpHeaders &headers)
+{
+    return headers.fields();
+}
 
 } // namespace
 
@@ -154,14 +165,13 @@ private slots:
 private:
     /** Sends one FSPIOP request to the reference's inbound API and waits for its answer. */
     std::optional<Net::HttpClientResponse> sendFspiop(const QByteArray &method, const QString &path,
-                                                      const QString &resource,
-                                                      const std::optional<Json> &body,
-                                                      const Jws::SigningKey *key);
+        const QString &resource, const std::optional<Json> &body, const Jws::SigningKey *key);
     /** Waits for the callback `method path` on the hub and removes it from the queue. */
     std::optional<Net::HttpRequest> takeHubRequest(const QByteArray &method, const QString &path);
-    /** Checks a callback from the payee: headers, signature (raw bytes), schema. Returns the body. */
-    std::optional<Json> checkCallback(const Net::HttpRequest &request, const QString &resource,
-                                      const QString &schemaType);
+    /** Checks a callback from the payee: headers, signature (raw bytes), schema. Returns the body.
+     */
+    std::optional<Json> checkCallback(
+        const Net::HttpRequest &request, const QString &resource, const QString &schemaType);
     void onBackendRequest(Net::HttpRequest request, Net::HttpResponder responder);
 
     QElapsedTimer m_clock;
@@ -178,8 +188,8 @@ private:
     QList<Net::HttpRequest> m_backendRequests;
     QStringList m_bodyForms; ///< "PUT /quotes/…: raw" for the report
     QString m_rejectedQuoteId;
-    bool m_ranWrongKey = false;      ///< wrongSignatureIsRejected3105 got as far as its request
-    bool m_ranUnknownParty = false;  ///< unknownPartyGivesError3204 got as far as its request
+    bool m_ranWrongKey = false; ///< wrongSignatureIsRejected3105 got as far as its request
+    bool m_ranUnknownParty = false; ///< unknownPartyGivesError3204 got as far as its request
 };
 
 void TestInteropProtocol::initTestCase()
@@ -239,11 +249,12 @@ void TestInteropProtocol::initTestCase()
     settings.cacheUrl = m_redis.url(1);
     settings.jwsSigningKeyPath = payeePrivatePath;
     settings.jwsVerificationKeysDirectory = verifyDir;
-    const auto started = m_sdk.start(settings, std::chrono::seconds{60});
+    const auto started = m_sdk.start(settings, std::chrono::seconds { 60 });
     QVERIFY2(started, why(started).constData());
-    qInfo("reference SDK %s started in %lld ms (redis + keys + servers: %lld ms in all); run dir %s",
-          qPrintable(PayeeFsp), qlonglong(m_sdk.startupTime().count()), qlonglong(m_clock.elapsed()),
-          qPrintable(m_sdk.runDir()));
+    qInfo(
+        "reference SDK %s started in %lld ms (redis + keys + servers: %lld ms in all); run dir %s",
+        qPrintable(PayeeFsp), qlonglong(m_sdk.startupTime().count()), qlonglong(m_clock.elapsed()),
+        qPrintable(m_sdk.runDir()));
 }
 
 void TestInteropProtocol::cleanupTestCase()
@@ -257,7 +268,7 @@ void TestInteropProtocol::cleanupTestCase()
 
 void TestInteropProtocol::onBackendRequest(Net::HttpRequest request, Net::HttpResponder responder)
 {
-    const Net::HttpHeaders jsonHeaders{{"Content-Type", "application/json"}};
+    const Net::HttpHeaders jsonHeaders { { "Content-Type", "application/json" } };
     const QStringList segments = request.path.split(u'/');
     const QByteArray method = request.method;
     const QByteArray body = request.body;
@@ -272,14 +283,11 @@ void TestInteropProtocol::onBackendRequest(Net::HttpRequest request, Net::HttpRe
             responder.respond(404, jsonHeaders, "{\"statusCode\":\"3204\"}"_ba);
             return;
         }
-        Json party = {{"idType", "MSISDN"},
-                      {"idValue", utf8(id)},
-                      {"displayName", utf8(PayeeFirstName + u' ' + PayeeLastName)},
-                      {"firstName", utf8(PayeeFirstName)},
-                      {"middleName", utf8(PayeeMiddleName)},
-                      {"lastName", utf8(PayeeLastName)},
-                      {"dateOfBirth", "1985-04-12"},
-                      {"merchantClassificationCode", "1234"}};
+        Json party = { { "idType", "MSISDN" }, { "idValue", utf8(id) },
+            { "displayName", utf8(PayeeFirstName + u' ' + PayeeLastName) },
+            { "firstName", utf8(PayeeFirstName) }, { "middleName", utf8(PayeeMiddleName) },
+            { "lastName", utf8(PayeeLastName) }, { "dateOfBirth", "1985-04-12" },
+            { "merchantClassificationCode", "1234" } };
         if (segments.size() == 5)
             party["idSubValue"] = utf8(segments[4]);
         responder.respond(200, jsonHeaders, serializeJson(party));
@@ -291,42 +299,40 @@ void TestInteropProtocol::onBackendRequest(Net::HttpRequest request, Net::HttpRe
             responder.respond(400, jsonHeaders, "{\"statusCode\":\"3101\"}"_ba);
             return;
         }
-        const std::string currency = utf8(str(*quote, {"currency"}));
-        const std::string amount = utf8(str(*quote, {"amount"}));
-        Json response = {{"quoteId", utf8(str(*quote, {"quoteId"}))},
-                         {"transactionId", utf8(str(*quote, {"transactionId"}))},
-                         {"transferAmount", amount},
-                         {"transferAmountCurrency", currency},
-                         {"payeeReceiveAmount", amount},
-                         {"payeeReceiveAmountCurrency", currency},
-                         {"payeeFspFeeAmount", "0"},
-                         {"payeeFspFeeAmountCurrency", currency},
-                         {"payeeFspCommissionAmount", "0"},
-                         {"payeeFspCommissionAmountCurrency", currency}};
+        const std::string currency = utf8(str(*quote, { "currency" }));
+        const std::string amount = utf8(str(*quote, { "amount" }));
+        Json response = { { "quoteId", utf8(str(*quote, { "quoteId" })) },
+            { "transactionId", utf8(str(*quote, { "transactionId" })) },
+            { "transferAmount", amount }, { "transferAmountCurrency", currency },
+            { "payeeReceiveAmount", amount }, { "payeeReceiveAmountCurrency", currency },
+            { "payeeFspFeeAmount", "0" }, { "payeeFspFeeAmountCurrency", currency },
+            { "payeeFspCommissionAmount", "0" }, { "payeeFspCommissionAmountCurrency", currency } };
         responder.respond(200, jsonHeaders, serializeJson(response));
         return;
     }
     if (method == "POST" && path == u"/transfers") {
         const auto transfer = parseJson(body);
-        const std::string id = transfer ? utf8(str(*transfer, {"transferId"})) : std::string();
-        responder.respond(200, jsonHeaders, serializeJson(Json{{"homeTransactionId", "home-" + id}}));
+        const std::string id = transfer ? utf8(str(*transfer, { "transferId" })) : std::string();
+        responder.respond(
+            200, jsonHeaders, serializeJson(Json { { "homeTransactionId", "home-" + id } }));
         return;
     }
     responder.respond(404, jsonHeaders, "{\"statusCode\":\"3002\"}"_ba);
 }
 
-std::optional<Net::HttpClientResponse>
-TestInteropProtocol::sendFspiop(const QByteArray &method, const QString &path, const QString &resource,
-                                const std::optional<Json> &body, const Jws::SigningKey *key)
+std::optional<Net::HttpClientResponse> TestInteropProtocol::sendFspiop(const QByteArray &method,
+    const QString &path, const QString &resource, const std::optional<Json> &body,
+    const Jws::SigningKey *key)
 {
     Net::HttpClientRequest request;
     request.method = method;
     request.url = QUrl(m_sdk.inboundUrl() + path);
-    request.timeout = std::chrono::milliseconds{CallbackTimeoutMs};
+    request.timeout = std::chrono::milliseconds { CallbackTimeoutMs };
     const QString date = currentHttpDate();
     const bool isGet = method == "GET";
     // A payer's GET /parties names no destination (the hub finds it); everything else does.
-    const std::optional<QString> destination = isGet ? std::nullopt : std::optional<QString>(PayeeFsp);
+    const std::optional<QString> destination
+        = isGet ? std::nullopt : std::optional<QString>(PayeeFsp);
     request.headers.set("Content-Type", contentType(resource, Versions::V1_0).toUtf8());
     if (method != "PUT")
         request.headers.set("Accept", acceptType(resource, Versions::V1_0).toUtf8());
@@ -356,8 +362,8 @@ TestInteropProtocol::sendFspiop(const QByteArray &method, const QString &path, c
     }
 
     std::optional<Net::HttpClientResult> result;
-    const auto id = m_client->send(std::move(request), this,
-                                   [&result](Net::HttpClientResult r) { result = std::move(r); });
+    const auto id = m_client->send(
+        std::move(request), this, [&result](Net::HttpClientResult r) { result = std::move(r); });
     if (!QTest::qWaitFor([&result] { return result.has_value(); }, CallbackTimeoutMs + 1000)) {
         m_client->cancel(id); // `result` goes out of scope: the callback must never run
 
@@ -365,13 +371,15 @@ TestInteropProtocol::sendFspiop(const QByteArray &method, const QString &path, c
         return std::nullopt;
     }
     if (!result->has_value()) {
-        qWarning("%s %s: %s", method.constData(), qPrintable(path), qPrintable(toOneLine(result->error())));
+        qWarning("%s %s: %s", method.constData(), qPrintable(path),
+            qPrintable(toOneLine(result->error())));
         return std::nullopt;
     }
     return std::move(**result);
 }
 
-std::optional<Net::HttpRequest> TestInteropProtocol::takeHubRequest(const QByteArray &method, const QString &path)
+std::optional<Net::HttpRequest> TestInteropProtocol::takeHubRequest(
+    const QByteArray &method, const QString &path)
 {
     auto find = [&] {
         for (qsizetype i = 0; i < m_hubRequests.size(); ++i) {
@@ -385,15 +393,15 @@ std::optional<Net::HttpRequest> TestInteropProtocol::takeHubRequest(const QByteA
         for (const auto &r : std::as_const(m_hubRequests))
             seen << QString::fromLatin1(r.method) + u' ' + r.path;
         qWarning("no %s %s reached the hub within %d ms (hub got: %s); reference log tail:\n%s",
-                 method.constData(), qPrintable(path), CallbackTimeoutMs, qPrintable(seen.join(u", "_s)),
-                 qPrintable(m_sdk.logTail(3000)));
+            method.constData(), qPrintable(path), CallbackTimeoutMs, qPrintable(seen.join(u", "_s)),
+            qPrintable(m_sdk.logTail(3000)));
         return std::nullopt;
     }
     return m_hubRequests.takeAt(find());
 }
 
-std::optional<Json> TestInteropProtocol::checkCallback(const Net::HttpRequest &request, const QString &resource,
-                                                       const QString &schemaType)
+std::optional<Json> TestInteropProtocol::checkCallback(
+    const Net::HttpRequest &request, const QString &resource, const QString &schemaType)
 {
     const QString what = QString::fromLatin1(request.method) + u' ' + request.path;
     auto failWith = [&](const QString &why) {
@@ -403,7 +411,8 @@ std::optional<Json> TestInteropProtocol::checkCallback(const Net::HttpRequest &r
 
     // Headers as our inbound header check sees them: content-type for the resource at 1.0,
     // from payeefsp to payerfsp.
-    const auto headers = validateInboundHeaders(request.method, request.path, request.headers.fields());
+    const auto headers
+        = validateInboundHeaders(request.method, request.path, request.headers.fields());
     if (!headers)
         return failWith(u"header check: "_s + toOneLine(headers.error().error));
     if (headers->resource != resource || headers->contentVersion != Versions::V1_0)
@@ -413,16 +422,16 @@ std::optional<Json> TestInteropProtocol::checkCallback(const Net::HttpRequest &r
         return failWith(u"unexpected FSPIOP-Source/Destination"_s);
 
     // The signature, with OUR verifier and the payee's public key; the raw bytes must verify.
-    const auto verification =
-        Jws::verify(headerList(request.headers), request.body, [this](const QString &source) {
-            return source == PayeeFsp ? m_payeeKey : std::optional<Jws::VerificationKey>();
-        });
+    const auto verification
+        = Jws::verify(headerList(request.headers), request.body, [this](const QString &source) {
+              return source == PayeeFsp ? m_payeeKey : std::optional<Jws::VerificationKey>();
+          });
     if (!verification)
         return failWith(u"JWS verify: "_s + toOneLine(verification.error()));
     m_bodyForms << what + u": "_s + Jws::bodyFormName(verification->bodyForm);
     if (verification->bodyForm != Jws::BodyForm::Raw)
-        return failWith(u"signature verified only over the %1 form, not the raw bytes"_s
-                            .arg(Jws::bodyFormName(verification->bodyForm)));
+        return failWith(u"signature verified only over the %1 form, not the raw bytes"_s.arg(
+            Jws::bodyFormName(verification->bodyForm)));
     if (verification->algorithm != Jws::Algorithm::RS256 || verification->source != PayeeFsp)
         return failWith(u"unexpected algorithm or source"_s);
 
@@ -445,7 +454,8 @@ void TestInteropProtocol::referenceListensOnLoopbackOnly()
     QList<quint16> ports;
     for (const auto &socket : *sockets) {
         QVERIFY2(socket.address == QHostAddress(QHostAddress::LocalHost),
-                 qPrintable(u"the reference listens on %1:%2"_s.arg(socket.address.toString()).arg(socket.port)));
+            qPrintable(u"the reference listens on %1:%2"_s.arg(socket.address.toString())
+                           .arg(socket.port)));
         ports << socket.port;
     }
     const auto &s = m_sdk.settings();
@@ -463,7 +473,8 @@ void TestInteropProtocol::referenceListensOnLoopbackOnly()
 void TestInteropProtocol::referenceRunsWithJwsAndIlpChecksOn()
 {
     const auto &s = m_sdk.settings();
-    QVERIFY(s.jwsSign && s.jwsSignPutParties && s.validateInboundJws && s.validateInboundPutPartiesJws);
+    QVERIFY(
+        s.jwsSign && s.jwsSignPutParties && s.validateInboundJws && s.validateInboundPutPartiesJws);
     QVERIFY(s.checkIlp);
     QVERIFY(!s.enableTestFeatures && !s.pm4mlEnabled);
 
@@ -472,10 +483,10 @@ void TestInteropProtocol::referenceRunsWithJwsAndIlpChecksOn()
     QVERIFY(environ.open(QIODevice::ReadOnly));
     const QList<QByteArray> vars = environ.readAll().split('\0');
     for (const QByteArray &expected :
-         {"JWS_SIGN=true"_ba, "JWS_SIGN_PUT_PARTIES=true"_ba, "VALIDATE_INBOUND_JWS=true"_ba,
-          "VALIDATE_INBOUND_PUT_PARTIES_JWS=true"_ba, "CHECK_ILP=true"_ba, "DFSP_ID=payeefsp"_ba,
-          "ENABLE_TEST_FEATURES=false"_ba, "PM4ML_ENABLED=false"_ba,
-          "INBOUND_MUTUAL_TLS_ENABLED=false"_ba, "OUTBOUND_MUTUAL_TLS_ENABLED=false"_ba}) {
+        { "JWS_SIGN=true"_ba, "JWS_SIGN_PUT_PARTIES=true"_ba, "VALIDATE_INBOUND_JWS=true"_ba,
+            "VALIDATE_INBOUND_PUT_PARTIES_JWS=true"_ba, "CHECK_ILP=true"_ba, "DFSP_ID=payeefsp"_ba,
+            "ENABLE_TEST_FEATURES=false"_ba, "PM4ML_ENABLED=false"_ba,
+            "INBOUND_MUTUAL_TLS_ENABLED=false"_ba, "OUTBOUND_MUTUAL_TLS_ENABLED=false"_ba }) {
         QVERIFY2(vars.contains(expected), expected.constData());
     }
     QFile dotEnv(m_sdk.runDir() + u"/.env"_s);
@@ -495,20 +506,20 @@ void TestInteropProtocol::partiesLookup()
     QVERIFY(callback);
     const auto body = checkCallback(*callback, u"parties"_s, u"PartiesTypeIDPutResponse"_s);
     QVERIFY(body);
-    QVERIFY(has(*body, {"party"}));
+    QVERIFY(has(*body, { "party" }));
     const Json &party = *body->find("party");
-    QCOMPARE(str(party, {"partyIdInfo", "partyIdType"}), u"MSISDN"_s);
-    QCOMPARE(str(party, {"partyIdInfo", "partyIdentifier"}), PayeeMsisdn);
-    QCOMPARE(str(party, {"partyIdInfo", "fspId"}), PayeeFsp);
-    QVERIFY(has(party, {"partyIdInfo", "fspId"}));
-    QVERIFY(!has(party, {"partyIdInfo", "partySubIdOrType"}));
-    QVERIFY(has(party, {"personalInfo", "complexName"}));
+    QCOMPARE(str(party, { "partyIdInfo", "partyIdType" }), u"MSISDN"_s);
+    QCOMPARE(str(party, { "partyIdInfo", "partyIdentifier" }), PayeeMsisdn);
+    QCOMPARE(str(party, { "partyIdInfo", "fspId" }), PayeeFsp);
+    QVERIFY(has(party, { "partyIdInfo", "fspId" }));
+    QVERIFY(!has(party, { "partyIdInfo", "partySubIdOrType" }));
+    QVERIFY(has(party, { "personalInfo", "complexName" }));
     const Json &name = *party.find("personalInfo")->find("complexName");
-    QCOMPARE(str(name, {"firstName"}), PayeeFirstName);
-    QCOMPARE(str(name, {"middleName"}), PayeeMiddleName);
-    QCOMPARE(str(name, {"lastName"}), PayeeLastName);
-    QCOMPARE(str(party, {"name"}), PayeeFirstName + u' ' + PayeeLastName);
-    QCOMPARE(str(party, {"personalInfo", "dateOfBirth"}), u"1985-04-12"_s);
+    QCOMPARE(str(name, { "firstName" }), PayeeFirstName);
+    QCOMPARE(str(name, { "middleName" }), PayeeMiddleName);
+    QCOMPARE(str(name, { "lastName" }), PayeeLastName);
+    QCOMPARE(str(party, { "name" }), PayeeFirstName + u' ' + PayeeLastName);
+    QCOMPARE(str(party, { "personalInfo", "dateOfBirth" }), u"1985-04-12"_s);
     // The UTF-8 bytes themselves are on the wire (JSON.stringify does not escape non-ASCII).
     QVERIFY(callback->body.contains(PayeeLastName.toUtf8()));
 }
@@ -525,8 +536,8 @@ void TestInteropProtocol::partiesLookupWithSubId()
     QCOMPARE(callback->headers.value("FSPIOP-URI"), path.toUtf8());
     const auto body = checkCallback(*callback, u"parties"_s, u"PartiesTypeIDPutResponse"_s);
     QVERIFY(body);
-    QCOMPARE(str((*body), {"party", "partyIdInfo", "partySubIdOrType"}), PayeeSubId);
-    QCOMPARE(str((*body), {"party", "personalInfo", "complexName", "firstName"}), PayeeFirstName);
+    QCOMPARE(str((*body), { "party", "partyIdInfo", "partySubIdOrType" }), PayeeSubId);
+    QCOMPARE(str((*body), { "party", "personalInfo", "complexName", "firstName" }), PayeeFirstName);
 
     bool backendSawSubId = false;
     for (const auto &r : std::as_const(m_backendRequests))
@@ -538,21 +549,24 @@ void TestInteropProtocol::quoteAndTransfer()
 {
     const QString quoteId = newId();
     const QString transactionId = newId();
-    const Json payer = {
-        {"partyIdInfo", {{"partyIdType", "MSISDN"}, {"partyIdentifier", utf8(PayerMsisdn)}, {"fspId", utf8(PayerFsp)}}},
-        {"personalInfo", {{"complexName", {{"firstName", "Payer"}, {"lastName", "Person"}}}, {"dateOfBirth", "1980-01-01"}}},
-        {"name", "Payer Person"}};
-    const Json payee = {
-        {"partyIdInfo", {{"partyIdType", "MSISDN"}, {"partyIdentifier", utf8(PayeeMsisdn)}, {"fspId", utf8(PayeeFsp)}}}};
-    const Json quote = {{"quoteId", utf8(quoteId)},
-                        {"transactionId", utf8(transactionId)},
-                        {"payee", payee},
-                        {"payer", payer},
-                        {"amountType", "SEND"},
-                        {"amount", {{"currency", "USD"}, {"amount", "100.5"}}},
-                        {"transactionType", {{"scenario", "TRANSFER"}, {"initiator", "PAYER"}, {"initiatorType", "CONSUMER"}}},
-                        {"note", "interop test: Zoë pays"},
-                        {"expiration", utf8(isoIn(60))}};
+    const Json payer
+        = { { "partyIdInfo",
+                { { "partyIdType", "MSISDN" }, { "partyIdentifier", utf8(PayerMsisdn) },
+                    { "fspId", utf8(PayerFsp) } } },
+              { "personalInfo",
+                  { { "complexName", { { "firstName", "Payer" }, { "lastName", "Person" } } },
+                      { "dateOfBirth", "1980-01-01" } } },
+              { "name", "Payer Person" } };
+    const Json payee = { { "partyIdInfo",
+        { { "partyIdType", "MSISDN" }, { "partyIdentifier", utf8(PayeeMsisdn) },
+            { "fspId", utf8(PayeeFsp) } } } };
+    const Json quote = { { "quoteId", utf8(quoteId) }, { "transactionId", utf8(transactionId) },
+        { "payee", payee }, { "payer", payer }, { "amountType", "SEND" },
+        { "amount", { { "currency", "USD" }, { "amount", "100.5" } } },
+        { "transactionType",
+            { { "scenario", "TRANSFER" }, { "initiator", "PAYER" },
+                { "initiatorType", "CONSUMER" } } },
+        { "note", "interop test: Zoë pays" }, { "expiration", utf8(isoIn(60)) } };
     const auto quoteValid = Schema::validate(Versions::V1_0, u"QuotesPostRequest", quote);
     QVERIFY2(quoteValid, why(quoteValid).constData());
 
@@ -564,10 +578,10 @@ void TestInteropProtocol::quoteAndTransfer()
     QVERIFY(quoteCallback);
     const auto quoteResponse = checkCallback(*quoteCallback, u"quotes"_s, u"QuotesIDPutResponse"_s);
     QVERIFY(quoteResponse);
-    QCOMPARE(str((*quoteResponse), {"transferAmount", "amount"}), u"100.5"_s);
-    QCOMPARE(str((*quoteResponse), {"transferAmount", "currency"}), u"USD"_s);
-    const std::string ilpPacket = utf8(str(*quoteResponse, {"ilpPacket"}));
-    const std::string condition = utf8(str(*quoteResponse, {"condition"}));
+    QCOMPARE(str((*quoteResponse), { "transferAmount", "amount" }), u"100.5"_s);
+    QCOMPARE(str((*quoteResponse), { "transferAmount", "currency" }), u"USD"_s);
+    const std::string ilpPacket = utf8(str(*quoteResponse, { "ilpPacket" }));
+    const std::string condition = utf8(str(*quoteResponse, { "condition" }));
 
     // The packet, read with our ILP decoder.
     const auto decoded = Ilp::decode(ilpPacket);
@@ -576,41 +590,40 @@ void TestInteropProtocol::quoteAndTransfer()
     QCOMPARE(decoded->packet.amount, std::uint64_t(10050)); // 100.5 USD in cents
     QCOMPARE(toQString(decoded->packet.account), u"g.payeefsp.msisdn."_s + PayeeMsisdn);
     const Json &transaction = decoded->transactionObject;
-    QCOMPARE(str(transaction, {"quoteId"}), quoteId);
-    QCOMPARE(str(transaction, {"transactionId"}), transactionId);
-    QCOMPARE(str(transaction, {"amount", "amount"}), u"100.5"_s);
-    QCOMPARE(str(transaction, {"amount", "currency"}), u"USD"_s);
-    QCOMPARE(str(transaction, {"payee", "partyIdInfo", "partyIdentifier"}), PayeeMsisdn);
-    QCOMPARE(str(transaction, {"payer", "partyIdInfo", "partyIdentifier"}), PayerMsisdn);
-    QCOMPARE(str(transaction, {"payer", "name"}), u"Payer Person"_s);
-    QCOMPARE(str(transaction, {"transactionType", "scenario"}), u"TRANSFER"_s);
+    QCOMPARE(str(transaction, { "quoteId" }), quoteId);
+    QCOMPARE(str(transaction, { "transactionId" }), transactionId);
+    QCOMPARE(str(transaction, { "amount", "amount" }), u"100.5"_s);
+    QCOMPARE(str(transaction, { "amount", "currency" }), u"USD"_s);
+    QCOMPARE(str(transaction, { "payee", "partyIdInfo", "partyIdentifier" }), PayeeMsisdn);
+    QCOMPARE(str(transaction, { "payer", "partyIdInfo", "partyIdentifier" }), PayerMsisdn);
+    QCOMPARE(str(transaction, { "payer", "name" }), u"Payer Person"_s);
+    QCOMPARE(str(transaction, { "transactionType", "scenario" }), u"TRANSFER"_s);
     QCOMPARE(QByteArray::fromStdString(condition).size(), 43);
     // The reference (sdk-standard-components 17.4) wrote the transaction object with
     // JSON.stringify in insertion order; our serializer must reproduce those bytes exactly.
     QCOMPARE(serializeJson(transaction, JsonKeyOrder::InsertionOrder),
-             QByteArray::fromStdString(decoded->transactionObjectJson));
-    QVERIFY(!has(transaction, {"expiration"})); // 17.x leaves it out (19.x adds it)
+        QByteArray::fromStdString(decoded->transactionObjectJson));
+    QVERIFY(!has(transaction, { "expiration" })); // 17.x leaves it out (19.x adds it)
 
     // The transfer, with the packet and condition from the quote.
-    const Json transfer = {{"transferId", utf8(transactionId)},
-                           {"payeeFsp", utf8(PayeeFsp)},
-                           {"payerFsp", utf8(PayerFsp)},
-                           {"amount", {{"currency", "USD"}, {"amount", "100.5"}}},
-                           {"ilpPacket", ilpPacket},
-                           {"condition", condition},
-                           {"expiration", utf8(isoIn(60))}};
+    const Json transfer = { { "transferId", utf8(transactionId) }, { "payeeFsp", utf8(PayeeFsp) },
+        { "payerFsp", utf8(PayerFsp) },
+        { "amount", { { "currency", "USD" }, { "amount", "100.5" } } }, { "ilpPacket", ilpPacket },
+        { "condition", condition }, { "expiration", utf8(isoIn(60)) } };
     const auto transferValid = Schema::validate(Versions::V1_0, u"TransfersPostRequest", transfer);
     QVERIFY2(transferValid, why(transferValid).constData());
-    const auto transferAnswer = sendFspiop("POST", u"/transfers"_s, u"transfers"_s, transfer, &*m_payerKey);
+    const auto transferAnswer
+        = sendFspiop("POST", u"/transfers"_s, u"transfers"_s, transfer, &*m_payerKey);
     QVERIFY(transferAnswer);
     QVERIFY2(transferAnswer->status == 202, transferAnswer->body.constData());
 
     const auto transferCallback = takeHubRequest("PUT", u"/transfers/"_s + transactionId);
     QVERIFY(transferCallback);
-    const auto fulfil = checkCallback(*transferCallback, u"transfers"_s, u"TransfersIDPutResponse"_s);
+    const auto fulfil
+        = checkCallback(*transferCallback, u"transfers"_s, u"TransfersIDPutResponse"_s);
     QVERIFY(fulfil);
-    QCOMPARE(str((*fulfil), {"transferState"}), u"COMMITTED"_s);
-    const std::string fulfilment = utf8(str(*fulfil, {"fulfilment"}));
+    QCOMPARE(str((*fulfil), { "transferState" }), u"COMMITTED"_s);
+    const std::string fulfilment = utf8(str(*fulfil, { "fulfilment" }));
     QVERIFY2(Ilp::checkFulfilment(fulfilment, condition), "sha256(fulfilment) != condition");
     const auto recomputed = Ilp::conditionFromFulfilment(fulfilment);
     QVERIFY(recomputed);
@@ -626,9 +639,9 @@ void TestInteropProtocol::quoteAndTransfer()
     bool sawTransfer = false;
     for (const auto &r : std::as_const(m_backendRequests)) {
         const auto b = parseJson(r.body);
-        if (r.path == u"/quoterequests" && b && str(*b, {"quoteId"}) == quoteId)
+        if (r.path == u"/quoterequests" && b && str(*b, { "quoteId" }) == quoteId)
             sawQuote = true;
-        if (r.path == u"/transfers" && b && str(*b, {"transferId"}) == transactionId)
+        if (r.path == u"/transfers" && b && str(*b, { "transferId" }) == transactionId)
             sawTransfer = true;
     }
     QVERIFY(sawQuote);
@@ -638,14 +651,19 @@ void TestInteropProtocol::quoteAndTransfer()
 void TestInteropProtocol::wrongSignatureIsRejected3105()
 {
     m_rejectedQuoteId = newId();
-    const Json quote = {
-        {"quoteId", utf8(m_rejectedQuoteId)},
-        {"transactionId", utf8(newId())},
-        {"payee", {{"partyIdInfo", {{"partyIdType", "MSISDN"}, {"partyIdentifier", utf8(PayeeMsisdn)}, {"fspId", utf8(PayeeFsp)}}}}},
-        {"payer", {{"partyIdInfo", {{"partyIdType", "MSISDN"}, {"partyIdentifier", utf8(PayerMsisdn)}, {"fspId", utf8(PayerFsp)}}}}},
-        {"amountType", "SEND"},
-        {"amount", {{"currency", "USD"}, {"amount", "7"}}},
-        {"transactionType", {{"scenario", "TRANSFER"}, {"initiator", "PAYER"}, {"initiatorType", "CONSUMER"}}}};
+    const Json quote = { { "quoteId", utf8(m_rejectedQuoteId) }, { "transactionId", utf8(newId()) },
+        { "payee",
+            { { "partyIdInfo",
+                { { "partyIdType", "MSISDN" }, { "partyIdentifier", utf8(PayeeMsisdn) },
+                    { "fspId", utf8(PayeeFsp) } } } } },
+        { "payer",
+            { { "partyIdInfo",
+                { { "partyIdType", "MSISDN" }, { "partyIdentifier", utf8(PayerMsisdn) },
+                    { "fspId", utf8(PayerFsp) } } } } },
+        { "amountType", "SEND" }, { "amount", { { "currency", "USD" }, { "amount", "7" } } },
+        { "transactionType",
+            { { "scenario", "TRANSFER" }, { "initiator", "PAYER" },
+                { "initiatorType", "CONSUMER" } } } };
     QVERIFY(Schema::validate(Versions::V1_0, u"QuotesPostRequest", quote));
 
     m_ranWrongKey = true;
@@ -655,7 +673,7 @@ void TestInteropProtocol::wrongSignatureIsRejected3105()
     const auto body = parseJson(answer->body);
     QVERIFY2(body, answer->body.constData());
     QVERIFY(Schema::validate(Versions::V1_0, u"ErrorInformationResponse", *body));
-    QCOMPARE(str((*body), {"errorInformation", "errorCode"}), u"3105"_s);
+    QCOMPARE(str((*body), { "errorInformation", "errorCode" }), u"3105"_s);
 
     // Rejected before any work: no backend call and no callback for this quote.
     QTest::qWait(500);
@@ -677,7 +695,7 @@ void TestInteropProtocol::unknownPartyGivesError3204()
     QVERIFY(callback);
     const auto body = checkCallback(*callback, u"parties"_s, u"ErrorInformationObject"_s);
     QVERIFY(body);
-    QCOMPARE(str((*body), {"errorInformation", "errorCode"}), u"3204"_s);
+    QCOMPARE(str((*body), { "errorInformation", "errorCode" }), u"3204"_s);
 }
 
 void TestInteropProtocol::referenceLogHasNoUnexpectedErrors()
@@ -688,26 +706,26 @@ void TestInteropProtocol::referenceLogHasNoUnexpectedErrors()
     QStringList unexpected;
     const auto errors = m_sdk.logErrors();
     for (const auto &entry : errors) {
-        const auto it = std::find_if(expected.begin(), expected.end(), [&](const ExpectedLogError &e) {
-            return e.message.match(entry.message).hasMatch();
-        });
+        const auto it = std::find_if(expected.begin(), expected.end(),
+            [&](const ExpectedLogError &e) { return e.message.match(entry.message).hasMatch(); });
         if (it == expected.end())
-            unexpected << u"line %1 [%2] %3"_s.arg(entry.lineNumber).arg(entry.level, entry.message);
+            unexpected
+                << u"line %1 [%2] %3"_s.arg(entry.lineNumber).arg(entry.level, entry.message);
         else
             ++seen[std::distance(expected.begin(), it)];
     }
-    QVERIFY2(unexpected.isEmpty(), qPrintable(u"unexpected error entries in the reference's log %1:\n"_s
-                                                  .arg(m_sdk.logPath())
-                                              + unexpected.join(u'\n')));
+    QVERIFY2(unexpected.isEmpty(),
+        qPrintable(u"unexpected error entries in the reference's log %1:\n"_s.arg(m_sdk.logPath())
+            + unexpected.join(u'\n')));
     for (qsizetype i = 0; i < expected.size(); ++i) {
         QVERIFY2(seen[i] == expected[i].count,
-                 qPrintable(u"expected %1 x \"%2\" (%3) in the reference's log, found %4"_s
-                                .arg(expected[i].count)
-                                .arg(expected[i].message.pattern(), QString::fromUtf8(expected[i].cause))
-                                .arg(seen[i])));
+            qPrintable(u"expected %1 x \"%2\" (%3) in the reference's log, found %4"_s
+                           .arg(expected[i].count)
+                           .arg(expected[i].message.pattern(), QString::fromUtf8(expected[i].cause))
+                           .arg(seen[i])));
     }
     qInfo("reference log: %lld entries, %lld error entries, all expected",
-          qlonglong(m_sdk.logEntries().size()), qlonglong(errors.size()));
+        qlonglong(m_sdk.logEntries().size()), qlonglong(errors.size()));
 
     // Nothing on stderr but warnings (node prints deprecation warnings there).
     QFile stderrFile(m_sdk.stderrPath());
@@ -732,20 +750,24 @@ void TestInteropProtocol::harnessFailsClearlyWhenTheSdkCannotStart()
     settings.jwsSigningKeyPath = m_keysDir.filePath(u"no-such-key.pem"_s);
     {
         ReferenceSdk sdk;
-        const auto started = sdk.start(settings, std::chrono::seconds{60});
+        const auto started = sdk.start(settings, std::chrono::seconds { 60 });
         QVERIFY(!started);
-        QVERIFY2(started.error().message.contains(u"exited during startup"_s), qPrintable(toOneLine(started.error())));
-        QVERIFY2(started.error().detail.contains(u"JWS_SIGNING_KEY_PATH"_s), qPrintable(toOneLine(started.error())));
+        QVERIFY2(started.error().message.contains(u"exited during startup"_s),
+            qPrintable(toOneLine(started.error())));
+        QVERIFY2(started.error().detail.contains(u"JWS_SIGNING_KEY_PATH"_s),
+            qPrintable(toOneLine(started.error())));
         QVERIFY(!sdk.isRunning());
     }
 
-    // A start that does not finish in time fails with the ports and the log, and the process is gone.
+    // A start that does not finish in time fails with the ports and the log, and the process is
+    // gone.
     settings.jwsSigningKeyPath = m_sdk.settings().jwsSigningKeyPath;
     {
         ReferenceSdk sdk;
-        const auto started = sdk.start(settings, std::chrono::milliseconds{300});
+        const auto started = sdk.start(settings, std::chrono::milliseconds { 300 });
         QVERIFY(!started);
-        QVERIFY2(started.error().message.contains(u"did not open ports"_s), qPrintable(toOneLine(started.error())));
+        QVERIFY2(started.error().message.contains(u"did not open ports"_s),
+            qPrintable(toOneLine(started.error())));
         QVERIFY(started.error().detail.contains(u"sdk.log"_s));
         QVERIFY(!sdk.isRunning());
     }
