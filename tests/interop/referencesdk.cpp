@@ -383,6 +383,30 @@ Result<void> ReferenceSdk::start(ReferenceSdkSettings settings, std::chrono::mil
             u"reference SDK settings: DFSP_ID, PEER_ENDPOINT, BACKEND_ENDPOINT and CACHE_URL "
             "are required"_s);
 
+    // Ports picked here can be taken by someone else before node binds them; node then exits with
+    // EADDRINUSE. Only in that case, and only for ports the caller left to us, try again.
+    const bool portsChosenHere
+        = settings.inboundPort == 0 && settings.outboundPort == 0 && settings.metricsPort == 0;
+    const QDeadlineTimer deadline(timeout);
+    constexpr int MaxAttempts = 3;
+    for (int attempt = 1;; ++attempt) {
+        const auto remaining = std::chrono::milliseconds(deadline.remainingTime());
+        auto started = startOnce(settings, remaining);
+        if (started || !portsChosenHere || attempt == MaxAttempts || deadline.hasExpired()
+            || !started.error().message.contains(u"EADDRINUSE"_s))
+            return started;
+        qInfo("reference SDK %s: a chosen port was taken (EADDRINUSE); retrying with new ports",
+            qPrintable(settings.dfspId));
+        m_process.reset();
+        m_dir.reset();
+    }
+}
+
+Result<void> ReferenceSdk::startOnce(
+    ReferenceSdkSettings settings, std::chrono::milliseconds timeout)
+{
+    const QString node = QStandardPaths::findExecutable(u"node"_s);
+    const QString entry = packageDir() + u"/src/index.js"_s;
     QSet<quint16> taken;
     for (quint16 *port : { &settings.inboundPort, &settings.outboundPort, &settings.metricsPort }) {
         while (*port == 0 || taken.contains(*port)) {
@@ -440,6 +464,17 @@ Result<void> ReferenceSdk::start(ReferenceSdkSettings settings, std::chrono::mil
                     .arg(m_settings.dfspId)
                     .arg(m_process->exitCode()),
                 logTail());
+        // A listen() that fails is an uncaught exception the SDK logs (as a plain-text line) and
+        // survives: without this check the wait would run into the timeout.
+        if (fileTail(logPath(), 64 * 1024).contains("EADDRINUSE")
+            || fileTail(stderrPath(), 64 * 1024).contains("EADDRINUSE")) {
+            const QString tail = logTail();
+            stop();
+            return fail(0,
+                u"reference SDK %1 could not listen: a port is in use (EADDRINUSE); log tail follows"_s
+                    .arg(m_settings.dfspId),
+                tail);
+        }
         bool allOpen = true;
         for (quint16 port : ports)
             allOpen = allOpen && acceptsConnections(port);
@@ -505,6 +540,10 @@ bool LogEntry::isError() const
 {
     if (level == u"error" || level == u"fatal")
         return true;
+    // Plain-text lines come from other loggers in the process (winston's "error: uncaughtException
+    // …", with colour codes) and from stack traces ("Error: listen EADDRINUSE …").
+    if (level == u"unparsed")
+        return QString::fromUtf8(line).contains(u"error"_s, Qt::CaseInsensitive);
     return contextKeys.contains(u"err"_s) || contextKeys.contains(u"error"_s)
         || contextKeys.contains(u"mojaloopError"_s);
 }

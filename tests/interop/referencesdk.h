@@ -143,7 +143,8 @@ struct LogEntry
     /**
      * True for an error entry: level "error" or "fatal", or, since 18.0.2 logs its failures with
      * .log() after push({ err }) ("Inbound request failed JWS validation", "Error in getParties"),
-     * a ctx carrying "err", "error" or "mojaloopError".
+     * a ctx carrying "err", "error" or "mojaloopError"; or a line that is not JSON (other
+     * loggers, stack traces) containing "error" in any case.
      */
     bool isError() const;
 };
@@ -169,7 +170,9 @@ public:
      * environment (which take precedence over .env for dotenv), its stdout going to sdk.log and
      * stderr to sdk.stderr.log in the run directory, and waits until the inbound, outbound and
      * metrics ports accept connections, at most `timeout`. Fails with the log tail if the process
-     * exits or the ports do not open in time.
+     * exits, logs EADDRINUSE (it survives a failed listen()), or the ports do not open in time.
+     * On EADDRINUSE for ports it chose itself (all three left at 0) it retries with new ports, up
+     * to 3 attempts within `timeout`.
      */
     Result<void> start(ReferenceSdkSettings settings,
         std::chrono::milliseconds timeout = std::chrono::seconds { 60 });
@@ -198,6 +201,8 @@ public:
     QString logTail(qsizetype maxBytes = 4000) const;
 
 private:
+    Result<void> startOnce(ReferenceSdkSettings settings, std::chrono::milliseconds timeout);
+
     std::unique_ptr<QTemporaryDir> m_dir;
     std::unique_ptr<QProcess> m_process;
     ReferenceSdkSettings m_settings;

@@ -20,6 +20,7 @@
 #include <QElapsedTimer>
 #include <QFile>
 #include <QRegularExpression>
+#include <QTcpServer>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QUuid>
@@ -770,6 +771,26 @@ void TestInteropProtocol::harnessFailsClearlyWhenTheSdkCannotStart()
             qPrintable(toOneLine(started.error())));
         QVERIFY(started.error().detail.contains(u"sdk.log"_s));
         QVERIFY(!sdk.isRunning());
+    }
+
+    // A port someone else holds: the SDK logs EADDRINUSE and keeps running; start() notices at
+    // once, stops it and reports it with the log (no retry: the caller chose the port).
+    {
+        QTcpServer squatter;
+        QVERIFY(squatter.listen(QHostAddress(QHostAddress::LocalHost), 0));
+        settings.inboundPort = squatter.serverPort();
+        ReferenceSdk sdk;
+        const auto started = sdk.start(settings, std::chrono::seconds { 30 });
+        QVERIFY(!started);
+        QVERIFY2(started.error().message.contains(u"EADDRINUSE"_s),
+            qPrintable(toOneLine(started.error())));
+        QVERIFY2(started.error().detail.contains(u"127.0.0.1:%1"_s.arg(squatter.serverPort())),
+            qPrintable(toOneLine(started.error())));
+        QVERIFY(!sdk.isRunning());
+        // The uncaught exception is an error entry although it is not a JSON line.
+        const auto errors = sdk.logErrors();
+        QVERIFY(std::any_of(errors.begin(), errors.end(),
+            [](const Interop::LogEntry &e) { return e.line.contains("EADDRINUSE"); }));
     }
 }
 
