@@ -20,6 +20,7 @@ void printUsage(Io io)
               u"  ilp build      Build an ILP packet, condition and fulfilment as a payee would\n"
               u"  ilp decode     Decode an ILP packet and its transaction object\n"
               u"  ilp check      Check a fulfilment against a condition\n"
+              u"  run            Run the Mojaloop Connector until SIGINT or SIGTERM\n"
               u"\n"
               u"Run 'pm-connector <command> --help' for a command's options.\n"_s;
     io.out.flush();
@@ -86,6 +87,8 @@ int run(const QStringList &args, Io io)
         return runJws(args, io);
     if (group == u"ilp"_s)
         return runIlp(args, io);
+    if (group == u"run"_s)
+        return runConnector(args.mid(1), io);
     return failWith(io, ExitBadUsage,
                     u"unknown command '%1' (run 'pm-connector --help' for the list)"_s.arg(group));
 }

@@ -31,6 +31,8 @@ int run(const QStringList &args, Io io);
 // Subcommand groups; `args` start with the group's own name (e.g. {"jws", "sign", ...}).
 int runJws(const QStringList &args, Io io);
 int runIlp(const QStringList &args, Io io);
+/** pm-connector run; `args` are the options after "run". */
+int runConnector(const QStringList &args, Io io);
 
 /**
  * Parses `args` with `parser`. Returns an exit code when the command must stop here: ExitOk after
