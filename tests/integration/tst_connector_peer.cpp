@@ -37,6 +37,8 @@ private slots:
     void getTransferAndParties();
     void metricsAreServed();
     void mutualTls();
+    void pausedTransferSurvivesRestart();
+    void concurrentLookupsShareOneRequest();
 
 private:
     using Tweak = std::function<void(Connector::ConnectorConfig &)>;
@@ -53,6 +55,8 @@ private:
     std::unique_ptr<TestPki> m_pki;
     std::unique_ptr<TestBackend> m_payerBackend, m_payeeBackend;
     std::unique_ptr<Connector::Connector> m_payer, m_payee;
+    std::optional<Connector::ConnectorConfig> m_payerConfig;
+    QString m_payerDir;
     std::unique_ptr<Net::HttpClient> m_client;
 };
 
@@ -127,7 +131,9 @@ void TestConnectorPeer::startPair(const Tweak &payerTweak, const Tweak &payeeTwe
         payerTweak(payerCfg);
     if (payeeTweak)
         payeeTweak(payeeCfg);
-    m_payer = std::make_unique<Connector::Connector>(payerCfg, m_dir->filePath(u"payer-"_s + QString::number(payerIn)));
+    m_payerConfig = payerCfg;
+    m_payerDir = m_dir->filePath(u"payer-"_s + QString::number(payerIn));
+    m_payer = std::make_unique<Connector::Connector>(payerCfg, m_payerDir);
     m_payee = std::make_unique<Connector::Connector>(payeeCfg, m_dir->filePath(u"payee-"_s + QString::number(payeeIn)));
     auto a = m_payee->start();
     QVERIFY2(a, qPrintable(a ? QString() : a.error().message));
@@ -472,6 +478,47 @@ void TestConnectorPeer::mutualTls()
     QCOMPARE(r->status, 200);
     QCOMPARE(qs(parse(r->body), "currentState"), u"COMPLETED"_s);
     checkSchemas(qs(parse(r->body), "transferId"));
+}
+
+void TestConnectorPeer::pausedTransferSurvivesRestart()
+{
+    startPair([](Connector::ConnectorConfig &c) { c.autoAcceptQuotes = false; });
+    auto r = postTransfer(Json{{"idType", "MSISDN"}, {"idValue", "25612345678"}});
+    QVERIFY(r && r->status == 200);
+    const QString id = qs(parse(r->body), "transferId");
+    QCOMPARE(qs(parse(r->body), "currentState"), u"WAITING_FOR_QUOTE_ACCEPTANCE"_s);
+
+    // Stop the payer and start it again on the same store and port.
+    m_payer->stop();
+    m_payer = std::make_unique<Connector::Connector>(*m_payerConfig, m_payerDir);
+    auto started = m_payer->start();
+    QVERIFY2(started, qPrintable(started ? QString() : started.error().message));
+    QCOMPARE(m_payer->store()->transfers().get(id).value()->state, u"WAITING_FOR_QUOTE_ACCEPTANCE"_s);
+
+    auto t = call(*m_client, "PUT", outbound(u"/transfers/"_s + id), R"({"acceptQuote":true})"_ba);
+    QVERIFY(t);
+    QCOMPARE(t->status, 200);
+    const Json body = parse(t->body);
+    QCOMPARE(qs(body, "currentState"), u"COMPLETED"_s);
+    QVERIFY(Fspiop::Ilp::checkFulfilment(qs(body["fulfil"]["body"], "fulfilment").toStdString(),
+                                         qs(body["quoteResponse"]["body"], "condition").toStdString()));
+}
+
+void TestConnectorPeer::concurrentLookupsShareOneRequest()
+{
+    startPair();
+    m_payeeBackend->setAnswer("GET", u"/parties/"_s,
+                              {200, R"({"idType":"MSISDN","idValue":"25612345678","firstName":"Test"})"_ba, 300});
+    QList<int> statuses;
+    QObject context;
+    for (int i = 0; i < 3; ++i) {
+        Net::HttpClientRequest req;
+        req.url = outbound(u"/parties/MSISDN/25612345678"_s);
+        m_client->send(req, &context, [&](Net::HttpClientResult res) { statuses << (res ? res->status : 0); });
+    }
+    QTRY_COMPARE_WITH_TIMEOUT(statuses.size(), 3, 10000);
+    QCOMPARE(statuses, (QList<int>{200, 200, 200}));
+    QCOMPARE(m_payeeBackend->count("GET", u"/parties/"_s), 1);
 }
 
 QTEST_GUILESS_MAIN(TestConnectorPeer)
