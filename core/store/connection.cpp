@@ -55,15 +55,18 @@ Pm::Result<std::unique_ptr<Connection>> Connection::open(const StoreOptions &opt
     if (auto r = c->exec(busy); !r)
         return std::unexpected(r.error());
     if (role == Role::Writer) {
-        // 32 MiB of page cache keeps the upper levels of every index in memory during bulk writes.
-        for (const QString &pragma : {u"PRAGMA foreign_keys = ON"_s, u"PRAGMA cache_size = -32768"_s,
-                                      u"PRAGMA temp_store = MEMORY"_s}) {
+        for (const QString &pragma :
+             {u"PRAGMA foreign_keys = ON"_s,
+              u"PRAGMA cache_size = -%1"_s.arg(qMax(1, options.writerCacheMiB) * 1024),
+              u"PRAGMA temp_store = MEMORY"_s}) {
             if (auto r = c->exec(pragma); !r)
                 return std::unexpected(r.error());
         }
     } else {
-        for (const QString &pragma : {u"PRAGMA query_only = ON"_s, u"PRAGMA cache_size = -16384"_s,
-                                      u"PRAGMA temp_store = MEMORY"_s}) {
+        for (const QString &pragma :
+             {u"PRAGMA query_only = ON"_s,
+              u"PRAGMA cache_size = -%1"_s.arg(qMax(1, options.readerCacheMiB) * 1024),
+              u"PRAGMA temp_store = MEMORY"_s}) {
             if (auto r = c->exec(pragma); !r)
                 return std::unexpected(r.error());
         }

@@ -237,7 +237,10 @@ struct SettingRecord
 /** Search criteria for transfers; every criterion set must hold (AND). */
 struct TransferFilter
 {
-    QString idContains; ///< substring of the transfer id, ASCII case-insensitive
+    /** Substring of the transfer id, ASCII case-insensitive. Scans the rows the other criteria leave. */
+    QString idContains;
+    /** Start of the transfer id, case-sensitive. Uses the primary key: fast on any table size. */
+    QString idPrefix;
     std::optional<qint64> initiatedFrom; ///< initiated_at >= this
     std::optional<qint64> initiatedTo;   ///< initiated_at < this
     std::optional<Direction> direction;

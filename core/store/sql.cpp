@@ -238,6 +238,18 @@ BuiltQuery buildWhere(const TransferFilter &f)
         terms.append(u"id LIKE ? ESCAPE '\\'"_s);
         values.append(QString(u"%"_s + escapeLike(f.idContains) + u"%"_s));
     }
+    if (!f.idPrefix.isEmpty()) {
+        // A range on the primary key: [prefix, prefix with its last code unit incremented).
+        terms.append(u"id >= ?"_s);
+        values.append(f.idPrefix);
+        const char16_t last = f.idPrefix.back().unicode();
+        if (last < 0xFFFF) {
+            QString upper = f.idPrefix;
+            upper.back() = QChar(char16_t(last + 1));
+            terms.append(u"id < ?"_s);
+            values.append(upper);
+        }
+    }
     if (f.initiatedFrom) {
         terms.append(u"initiated_at >= ?"_s);
         values.append(*f.initiatedFrom);

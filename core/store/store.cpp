@@ -35,6 +35,8 @@ Pm::Result<std::unique_ptr<Store>> Store::open(const StoreOptions &options)
     }
     resolved.maxBatchUnits = qMax(1, resolved.maxBatchUnits);
     resolved.busyTimeoutMs = qMax(0, resolved.busyTimeoutMs);
+    resolved.writerCacheMiB = qMax(1, resolved.writerCacheMiB);
+    resolved.readerCacheMiB = qMax(1, resolved.readerCacheMiB);
 
     std::unique_ptr<Store> store(new Store(std::make_shared<Internal::StoreCore>(resolved)));
     if (auto started = store->start(); !started)

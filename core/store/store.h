@@ -59,6 +59,13 @@ struct StoreOptions
     int maxBatchUnits = 1000;
     /** How long a statement waits for a lock held by another connection or process. */
     int busyTimeoutMs = 5000;
+    /**
+     * Page cache of the writer connection. The random-key indexes (ids, aliases) touch pages all
+     * over the file; the more of them stay cached, the faster large tables take inserts.
+     */
+    int writerCacheMiB = 128;
+    /** Page cache of each reader connection. */
+    int readerCacheMiB = 16;
 };
 
 /** Counters of the writer, for health pages and benchmarks. */

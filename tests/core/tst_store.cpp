@@ -203,6 +203,8 @@ private:
         };
         if (!f.idContains.isEmpty() && !t.id.contains(f.idContains, Qt::CaseInsensitive))
             return false;
+        if (!f.idPrefix.isEmpty() && !t.id.startsWith(f.idPrefix))
+            return false;
         if (f.initiatedFrom && t.initiatedAt < *f.initiatedFrom)
             return false;
         if (f.initiatedTo && t.initiatedAt >= *f.initiatedTo)
@@ -555,7 +557,7 @@ private slots:
     void searchFilters_data()
     {
         QTest::addColumn<int>("which");
-        for (int i = 0; i < 16; ++i)
+        for (int i = 0; i < 18; ++i)
             QTest::newRow(qPrintable(u"filter %1"_s.arg(i))) << i;
     }
 
@@ -592,6 +594,8 @@ private slots:
             f.idContains = u"bb"_s;
             break;
         case 15: f.idContains = u"%"_s; break; // LIKE wildcards are taken literally
+        case 16: f.idPrefix = u"aa-001"_s; break;
+        case 17: f.idPrefix = u"bb-0"_s; f.status = TransferStatus::Pending; break;
         }
         QStringList expected;
         for (auto it = all.rbegin(); it != all.rend(); ++it) { // initiated_at descending
@@ -684,6 +688,10 @@ private slots:
         TransferQuery alias;
         alias.filter.payeeIdValue = u"party-1"_s;
         QVERIFY2(plan(alias).contains(u"transfers_payee_alias"_s), qPrintable(plan(alias)));
+        TransferQuery prefix;
+        prefix.filter.idPrefix = u"aa-00"_s;
+        QVERIFY2(plan(prefix).contains(u"sqlite_autoindex_transfers_1 (id>? AND id<?)"_s),
+                 qPrintable(plan(prefix)));
         TransferQuery cp;
         cp.filter.counterpartyFspId = u"fsp-a"_s;
         QVERIFY2(plan(cp).contains(u"transfers_counterparty_initiated"_s), qPrintable(plan(cp)));
