@@ -477,6 +477,42 @@ private slots:
         QCOMPARE(store->transfers().count({}).value(), 50);
     }
 
+    void contextsDestroyedWhileWritesAreInFlight()
+    {
+        // Contexts on another thread die while the writer posts to them (under ASan this would
+        // show a use after free if a completion could reach a destroyed context).
+        auto store = open();
+        QThread worker;
+        worker.start();
+        auto *driver = new QObject;
+        driver->moveToThread(&worker);
+        connect(&worker, &QThread::finished, driver, &QObject::deleteLater);
+        std::atomic<int> delivered{0};
+        std::atomic<bool> submitted{false};
+        constexpr int N = 3000;
+        QMetaObject::invokeMethod(driver, [&, s = store.get()] {
+            for (int i = 0; i < N; ++i) {
+                auto *context = new QObject; // on the worker thread
+                s->transfers().upsert(makeTransfer(u"x-%1"_s.arg(i)), context,
+                                      [&delivered](const Pm::Result<void> &) { ++delivered; });
+                if (i % 3 == 0)
+                    delete context; // at once: never delivered
+                else
+                    context->deleteLater(); // races with the writer's post
+                if (i % 100 == 0)
+                    QCoreApplication::processEvents();
+            }
+            submitted = true;
+        });
+        QTRY_VERIFY_WITH_TIMEOUT(submitted.load(), 30'000);
+        store->flush();
+        QTest::qWait(50);
+        worker.quit();
+        QVERIFY(worker.wait(10'000));
+        QVERIFY(delivered.load() <= N - N / 3);
+        QCOMPARE(store->transfers().count({}).value(), qint64(N));
+    }
+
     void aFailingBatchIsRolledBackAlone()
     {
         auto store = open();
