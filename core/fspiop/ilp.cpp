@@ -2,6 +2,7 @@
 
 #include "core/fspiop/amount.h"
 #include "core/fspiop/currency.h"
+#include "core/fspiop/json.h"
 
 #include <QString>
 
@@ -10,12 +11,9 @@
 #include <openssl/sha.h>
 
 #include <algorithm>
-#include <charconv>
 #include <cmath>
 #include <cstring>
 #include <memory>
-#include <type_traits>
-#include <vector>
 
 using namespace Qt::StringLiterals;
 
@@ -23,7 +21,6 @@ namespace Pm::Fspiop::Ilp {
 
 namespace {
 
-using Json = nlohmann::ordered_json;
 using Digest = std::array<unsigned char, 32>;
 
 constexpr int kValidation = 3100; // FSPIOP "Generic validation error"
@@ -37,127 +34,11 @@ constexpr std::size_t kMaxPacketChars = 32768; // FSPIOP IlpPacket maxLength
 constexpr int kMaxJsonDepth = 64;
 
 // ---------------------------------------------------------------------------------------------
-// base64
-
-constexpr char kStdAlphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-constexpr char kUrlAlphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-
-constexpr std::size_t base64Length(std::size_t n, bool pad) noexcept
-{
-    return pad ? (n + 2) / 3 * 4 : (n * 4 + 2) / 3;
-}
-
-/** For each 12-bit value, its two base64 characters: one table per alphabet. */
-constexpr std::array<char, 8192> makePairTable(const char *alphabet)
-{
-    std::array<char, 8192> table{};
-    for (std::size_t v = 0; v < 4096; ++v) {
-        table[2 * v] = alphabet[v >> 6];
-        table[2 * v + 1] = alphabet[v & 63];
-    }
-    return table;
-}
-constexpr std::array<char, 8192> kStdPairs = makePairTable(kStdAlphabet);
-constexpr std::array<char, 8192> kUrlPairs = makePairTable(kUrlAlphabet);
-
-/** Writes base64 of [data, data+n) at `out` (room for base64Length(n, pad)); returns the end. */
-char *writeBase64(const unsigned char *data, std::size_t n, char *out, bool url, bool pad) noexcept
-{
-    const char *alphabet = url ? kUrlAlphabet : kStdAlphabet;
-    const char *pairs = url ? kUrlPairs.data() : kStdPairs.data();
-    std::size_t i = 0;
-    for (; i + 3 <= n; i += 3) {
-        const std::uint32_t v = (std::uint32_t{data[i]} << 16) | (std::uint32_t{data[i + 1]} << 8)
-                                | std::uint32_t{data[i + 2]};
-        std::memcpy(out, pairs + 2 * (v >> 12), 2);
-        std::memcpy(out + 2, pairs + 2 * (v & 0xfff), 2);
-        out += 4;
-    }
-    const std::size_t rest = n - i;
-    if (rest == 1) {
-        const std::uint32_t v = std::uint32_t{data[i]} << 16;
-        *out++ = alphabet[(v >> 18) & 63];
-        *out++ = alphabet[(v >> 12) & 63];
-        if (pad) {
-            *out++ = '=';
-            *out++ = '=';
-        }
-    } else if (rest == 2) {
-        const std::uint32_t v = (std::uint32_t{data[i]} << 16) | (std::uint32_t{data[i + 1]} << 8);
-        *out++ = alphabet[(v >> 18) & 63];
-        *out++ = alphabet[(v >> 12) & 63];
-        *out++ = alphabet[(v >> 6) & 63];
-        if (pad)
-            *out++ = '=';
-    }
-    return out;
-}
-
-const unsigned char *bytes(std::string_view s) noexcept
-{
-    return reinterpret_cast<const unsigned char *>(s.data());
-}
-
-std::string base64(std::string_view data, bool url, bool pad)
-{
-    std::string out(base64Length(data.size(), pad), '\0');
-    writeBase64(bytes(data), data.size(), out.data(), url, pad);
-    return out;
-}
+// base64 (json.h): url without padding on the wire, standard padded for the HMAC key and v4 input
 
 std::string base64Url(const Digest &digest)
 {
-    std::string out(base64Length(digest.size(), false), '\0');
-    writeBase64(digest.data(), digest.size(), out.data(), true, false);
-    return out;
-}
-
-constexpr std::array<signed char, 256> makeDecodeTable()
-{
-    std::array<signed char, 256> table{};
-    for (auto &v : table)
-        v = -1;
-    for (int i = 0; i < 64; ++i) {
-        table[static_cast<unsigned char>(kStdAlphabet[i])] = static_cast<signed char>(i);
-        table[static_cast<unsigned char>(kUrlAlphabet[i])] = static_cast<signed char>(i);
-    }
-    return table;
-}
-constexpr std::array<signed char, 256> kDecodeTable = makeDecodeTable();
-
-/**
- * Decodes base64url or standard base64 (either alphabet, padding optional but only at the end).
- * nullopt for any other character or a length no encoder produces.
- */
-std::optional<std::string> decodeBase64Any(std::string_view text)
-{
-    std::size_t end = text.size();
-    if (end % 4 == 0 && end >= 4) {
-        if (text[end - 1] == '=')
-            --end;
-        if (text[end - 1] == '=')
-            --end;
-    }
-    if (end % 4 == 1)
-        return std::nullopt;
-    std::string out;
-    out.resize(end / 4 * 3 + (end % 4 == 0 ? 0 : end % 4 - 1));
-    std::size_t o = 0;
-    std::uint32_t acc = 0;
-    int bits = 0;
-    for (std::size_t i = 0; i < end; ++i) {
-        const int v = kDecodeTable[static_cast<unsigned char>(text[i])];
-        if (v < 0)
-            return std::nullopt;
-        acc = (acc << 6) | static_cast<std::uint32_t>(v);
-        bits += 6;
-        if (bits >= 8) {
-            bits -= 8;
-            out[o++] = static_cast<char>((acc >> bits) & 0xff);
-        }
-    }
-    out.resize(o);
-    return out;
+    return base64Encode(digest, Base64Form::UrlUnpadded);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -282,10 +163,9 @@ std::optional<Digest> hmacSha256OfBase64(const Internal::HmacKey *key, std::stri
         return std::nullopt;
     Hmac hmac(*key);
     constexpr std::size_t kChunk = 3 * 512; // a multiple of 3: no padding inside the stream
-    char buffer[base64Length(kChunk, true)];
+    char buffer[base64EncodedSize(kChunk, Base64Form::StandardPadded)];
     for (std::size_t pos = 0; pos < data.size(); pos += kChunk) {
-        const std::size_t n = std::min(kChunk, data.size() - pos);
-        const char *end = writeBase64(bytes(data) + pos, n, buffer, false, true);
+        const char *end = writeBase64(buffer, data.substr(pos, kChunk), Base64Form::StandardPadded);
         hmac.update(buffer, static_cast<std::size_t>(end - buffer));
     }
     return hmac.finish();
@@ -297,276 +177,17 @@ Error hashFailure()
 }
 
 // ---------------------------------------------------------------------------------------------
-// Sorted compact JSON, byte for byte as safe-stable-stringify (and so JSON.stringify) writes it.
-// Kept private here until the shared serialiser in json.h is merged.
+// The transaction object: compact JSON with keys sorted (json.h's writer), byte for byte as
+// safe-stable-stringify (and so JSON.stringify) writes it.
 
-/** Next code point of UTF-8 `s` at `i` (advancing `i`); a broken sequence yields its first byte. */
-std::uint32_t nextCodePoint(std::string_view s, std::size_t &i) noexcept
+/**
+ * Appends `value` with keys sorted, where `depth` is its nesting level in the transaction object
+ * (0: the object itself). False if that would nest more than kMaxJsonDepth levels in all: the
+ * caller's values are built in code, not bounded by a parser.
+ */
+bool appendSorted(std::string &out, const Json &value, int depth)
 {
-    const auto b0 = static_cast<unsigned char>(s[i]);
-    int extra = 0;
-    std::uint32_t cp = 0;
-    if (b0 < 0x80) {
-        ++i;
-        return b0;
-    } else if ((b0 & 0xe0) == 0xc0) {
-        extra = 1;
-        cp = b0 & 0x1f;
-    } else if ((b0 & 0xf0) == 0xe0) {
-        extra = 2;
-        cp = b0 & 0x0f;
-    } else if ((b0 & 0xf8) == 0xf0) {
-        extra = 3;
-        cp = b0 & 0x07;
-    } else {
-        ++i;
-        return b0;
-    }
-    if (i + static_cast<std::size_t>(extra) >= s.size()) {
-        ++i;
-        return b0;
-    }
-    for (int k = 1; k <= extra; ++k) {
-        const auto b = static_cast<unsigned char>(s[i + static_cast<std::size_t>(k)]);
-        if ((b & 0xc0) != 0x80) {
-            ++i;
-            return b0;
-        }
-        cp = (cp << 6) | (b & 0x3f);
-    }
-    i += static_cast<std::size_t>(extra) + 1;
-    return cp;
-}
-
-/** First UTF-16 code unit of a code point. */
-constexpr std::uint32_t firstUtf16Unit(std::uint32_t cp) noexcept
-{
-    return cp >= 0x10000 ? 0xd800 + ((cp - 0x10000) >> 10) : cp;
-}
-
-/** JavaScript's default sort order for strings (UTF-16 code units) on UTF-8 keys. */
-bool jsKeyLess(std::string_view a, std::string_view b) noexcept
-{
-    const std::size_t n = std::min(a.size(), b.size());
-    std::size_t i = 0;
-    while (i < n && a[i] == b[i])
-        ++i;
-    if (i == n)
-        return a.size() < b.size();
-    const auto ca = static_cast<unsigned char>(a[i]);
-    const auto cb = static_cast<unsigned char>(b[i]);
-    if (ca < 0x80 && cb < 0x80)
-        return ca < cb;
-    // Back up to the start of the code point both strings share up to i, then compare code points
-    // by their UTF-16 form: U+E000..U+FFFF sort after the surrogates of U+10000 and above.
-    std::size_t start = i;
-    while (start > 0 && (static_cast<unsigned char>(a[start]) & 0xc0) == 0x80)
-        --start;
-    std::size_t ia = start;
-    std::size_t ib = start;
-    const std::uint32_t cpa = nextCodePoint(a, ia);
-    const std::uint32_t cpb = nextCodePoint(b, ib);
-    const std::uint32_t ua = firstUtf16Unit(cpa);
-    const std::uint32_t ub = firstUtf16Unit(cpb);
-    if (ua != ub)
-        return ua < ub;
-    if (cpa != cpb)
-        return cpa < cpb;
-    return ca < cb;
-}
-
-void appendJsString(std::string &out, std::string_view s)
-{
-    static constexpr char kHex[] = "0123456789abcdef";
-    out.push_back('"');
-    std::size_t runStart = 0;
-    for (std::size_t i = 0; i < s.size(); ++i) {
-        const auto c = static_cast<unsigned char>(s[i]);
-        if (c >= 0x20 && c != '"' && c != '\\')
-            continue;
-        out.append(s.data() + runStart, i - runStart);
-        runStart = i + 1;
-        switch (c) {
-        case '"':
-            out.append("\\\"");
-            break;
-        case '\\':
-            out.append("\\\\");
-            break;
-        case '\b':
-            out.append("\\b");
-            break;
-        case '\f':
-            out.append("\\f");
-            break;
-        case '\n':
-            out.append("\\n");
-            break;
-        case '\r':
-            out.append("\\r");
-            break;
-        case '\t':
-            out.append("\\t");
-            break;
-        default: {
-            const char esc[6] = {'\\', 'u', '0', '0', kHex[c >> 4], kHex[c & 0xf]};
-            out.append(esc, sizeof esc);
-        }
-        }
-    }
-    out.append(s.data() + runStart, s.size() - runStart);
-    out.push_back('"');
-}
-
-/** Number::toString of ECMAScript (shortest round-trip digits, JS exponent rules). */
-void appendJsNumber(std::string &out, double value)
-{
-    if (!std::isfinite(value)) {
-        out.append("null"); // what JSON.stringify writes for NaN and the infinities
-        return;
-    }
-    if (value == 0) {
-        out.push_back('0'); // also for -0
-        return;
-    }
-    if (value < 0) {
-        out.push_back('-');
-        value = -value;
-    }
-    char buf[64];
-    const auto res = std::to_chars(buf, buf + sizeof buf, value, std::chars_format::scientific);
-    const std::string_view sci(buf, static_cast<std::size_t>(res.ptr - buf));
-    const std::size_t ePos = sci.find('e');
-    char digits[32];
-    int k = 0;
-    for (std::size_t i = 0; i < ePos; ++i) {
-        if (sci[i] != '.')
-            digits[k++] = sci[i];
-    }
-    std::size_t expStart = ePos + 1;
-    const bool negativeExp = sci[expStart] == '-';
-    if (sci[expStart] == '-' || sci[expStart] == '+')
-        ++expStart;
-    int exp = 0;
-    std::from_chars(sci.data() + expStart, sci.data() + sci.size(), exp);
-    if (negativeExp)
-        exp = -exp;
-    const int n = exp + 1; // value = 0.digits × 10^n
-
-    if (k <= n && n <= 21) {
-        out.append(digits, static_cast<std::size_t>(k));
-        out.append(static_cast<std::size_t>(n - k), '0');
-    } else if (0 < n && n <= 21) {
-        out.append(digits, static_cast<std::size_t>(n));
-        out.push_back('.');
-        out.append(digits + n, static_cast<std::size_t>(k - n));
-    } else if (-6 < n && n <= 0) {
-        out.append("0.");
-        out.append(static_cast<std::size_t>(-n), '0');
-        out.append(digits, static_cast<std::size_t>(k));
-    } else {
-        out.push_back(digits[0]);
-        if (k > 1) {
-            out.push_back('.');
-            out.append(digits + 1, static_cast<std::size_t>(k - 1));
-        }
-        out.push_back('e');
-        out.push_back(n - 1 >= 0 ? '+' : '-');
-        char expBuf[8];
-        const auto e = std::to_chars(expBuf, expBuf + sizeof expBuf, n - 1 >= 0 ? n - 1 : 1 - n);
-        out.append(expBuf, static_cast<std::size_t>(e.ptr - expBuf));
-    }
-}
-
-template<class Int>
-void appendJsInteger(std::string &out, Int value)
-{
-    constexpr Int kExact = Int{1} << 53; // beyond this a JS number is no longer the integer
-    bool exact = value <= kExact;
-    if constexpr (std::is_signed_v<Int>)
-        exact = exact && value >= -kExact;
-    if (exact) {
-        char buf[24];
-        const auto res = std::to_chars(buf, buf + sizeof buf, value);
-        out.append(buf, static_cast<std::size_t>(res.ptr - buf));
-    } else {
-        appendJsNumber(out, static_cast<double>(value));
-    }
-}
-
-/** Appends `value` as safe-stable-stringify does; false if nested deeper than kMaxJsonDepth. */
-bool appendStable(std::string &out, const Json &value, int depth)
-{
-    switch (value.type()) {
-    case Json::value_t::object: {
-        if (depth >= kMaxJsonDepth)
-            return false;
-        using Member = Json::object_t::value_type;
-        const auto &object = value.get_ref<const Json::object_t &>();
-        // Sort pointers to the members; a small array avoids allocating for typical objects.
-        std::array<const Member *, 16> small{};
-        std::vector<const Member *> large;
-        const Member **first = small.data();
-        if (object.size() > small.size()) {
-            large.resize(object.size());
-            first = large.data();
-        }
-        std::size_t count = 0;
-        for (const Member &member : object)
-            first[count++] = &member;
-        std::sort(first, first + count, [](const Member *a, const Member *b) {
-            return jsKeyLess(a->first, b->first);
-        });
-        out.push_back('{');
-        for (std::size_t i = 0; i < count; ++i) {
-            if (i > 0)
-                out.push_back(',');
-            appendJsString(out, first[i]->first);
-            out.push_back(':');
-            if (!appendStable(out, first[i]->second, depth + 1))
-                return false;
-        }
-        out.push_back('}');
-        return true;
-    }
-    case Json::value_t::array: {
-        if (depth >= kMaxJsonDepth)
-            return false;
-        out.push_back('[');
-        bool firstItem = true;
-        for (const Json &item : value) {
-            if (!firstItem)
-                out.push_back(',');
-            firstItem = false;
-            if (!appendStable(out, item, depth + 1))
-                return false;
-        }
-        out.push_back(']');
-        return true;
-    }
-    case Json::value_t::string:
-        appendJsString(out, value.get_ref<const Json::string_t &>());
-        return true;
-    case Json::value_t::boolean:
-        out.append(value.get<bool>() ? "true" : "false");
-        return true;
-    case Json::value_t::number_integer:
-        appendJsInteger(out, value.get<std::int64_t>());
-        return true;
-    case Json::value_t::number_unsigned:
-        appendJsInteger(out, value.get<std::uint64_t>());
-        return true;
-    case Json::value_t::number_float:
-        appendJsNumber(out, value.get<double>());
-        return true;
-    case Json::value_t::null:
-    case Json::value_t::binary:
-    case Json::value_t::discarded:
-        out.append("null");
-        return true;
-    }
-    out.append("null");
-    return true;
+    return appendJsonWithinDepth(out, value, JsonKeyOrder::Sorted, kMaxJsonDepth - depth);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -872,7 +493,9 @@ Error packetError(const QString &what)
 std::string packetBytes(const Packet &p, const IlpTimestamp *expiresAt, std::string_view data,
                         bool encodeData)
 {
-    const std::size_t dataSize = encodeData ? base64Length(data.size(), false) : data.size();
+    const std::size_t dataSize = encodeData
+                                     ? base64EncodedSize(data.size(), Base64Form::UrlUnpadded)
+                                     : data.size();
     std::size_t contentSize = 8;
     if (p.version == Version::V1) {
         contentSize += lengthPrefixSize(p.account.size()) + p.account.size();
@@ -885,8 +508,7 @@ std::string packetBytes(const Packet &p, const IlpTimestamp *expiresAt, std::str
     }
     const auto writeData = [&](char *o) {
         o = writeLengthPrefix(o, dataSize);
-        return encodeData ? writeBase64(bytes(data), data.size(), o, true, false)
-                          : writeBytes(o, data);
+        return encodeData ? writeBase64(o, data, Base64Form::UrlUnpadded) : writeBytes(o, data);
     };
     std::string out(1 + lengthPrefixSize(contentSize) + contentSize, '\0');
     char *o = out.data();
@@ -1131,29 +753,29 @@ Result<QuoteInputs> readQuote(Version version, const Json &request, const Json &
     std::string &tx = in.transactionObject;
     tx.reserve(1024);
     tx.append("{\"amount\":");
-    if (!appendStable(tx, **transferAmount, 1))
+    if (!appendSorted(tx, **transferAmount, 1))
         return std::unexpected(tooDeep(u"quoteResponse.transferAmount"));
     if (expiration) {
         tx.append(",\"expiration\":");
-        appendJsString(tx, expiration->get_ref<const Json::string_t &>());
+        appendJsonString(tx, expiration->get_ref<const Json::string_t &>());
     }
     if (note) {
         tx.append(",\"note\":");
-        if (!appendStable(tx, *note, 1))
+        if (!appendSorted(tx, *note, 1))
             return std::unexpected(tooDeep(u"quoteResponse.note"));
     }
     tx.append(",\"payee\":");
-    if (!appendStable(tx, **payee, 1))
+    if (!appendSorted(tx, **payee, 1))
         return std::unexpected(tooDeep(u"quoteRequest.payee"));
     tx.append(",\"payer\":");
-    if (!appendStable(tx, **payer, 1))
+    if (!appendSorted(tx, **payer, 1))
         return std::unexpected(tooDeep(u"quoteRequest.payer"));
     tx.append(",\"quoteId\":");
-    appendJsString(tx, *quoteId);
+    appendJsonString(tx, *quoteId);
     tx.append(",\"transactionId\":");
-    appendJsString(tx, *transactionId);
+    appendJsonString(tx, *transactionId);
     tx.append(",\"transactionType\":");
-    if (!appendStable(tx, **transactionType, 1))
+    if (!appendSorted(tx, **transactionType, 1))
         return std::unexpected(tooDeep(u"quoteRequest.transactionType"));
     tx.push_back('}');
     return in;
@@ -1178,7 +800,7 @@ Result<Response> buildV1(const Internal::HmacKey *key, QuoteInputs &&in, const J
     const std::string packet = packetBytes(p, nullptr, in.transactionObject, true);
 
     Response r;
-    r.ilpPacket = base64(packet, true, false);
+    r.ilpPacket = base64Encode(packet, Base64Form::UrlUnpadded);
     if (r.ilpPacket.size() > kMaxPacketChars)
         return finishTooLarge(r.ilpPacket.size());
     auto fulfilment = hmacSha256(key, r.ilpPacket);
@@ -1206,7 +828,7 @@ Result<Response> buildV4(const Internal::HmacKey *key, QuoteInputs &&in)
     const std::string packet = packetBytes(p, &*in.expiresAt, in.transactionObject, true);
 
     Response r;
-    r.ilpPacket = base64(packet, true, false);
+    r.ilpPacket = base64Encode(packet, Base64Form::UrlUnpadded);
     if (r.ilpPacket.size() > kMaxPacketChars)
         return finishTooLarge(r.ilpPacket.size());
     r.fulfilment = base64Url(*fulfilment);
@@ -1278,9 +900,7 @@ Builder::Builder(QStringView secret)
 {
     // The SDK's HMAC key is the ASCII of base64(UTF-8 secret).
     QByteArray utf8 = secret.toUtf8();
-    std::string key = base64(std::string_view(utf8.constData(),
-                                              static_cast<std::size_t>(utf8.size())),
-                             false, true);
+    std::string key = base64Encode(utf8, Base64Form::StandardPadded);
     m_key = Internal::HmacKey::create(key);
     OPENSSL_cleanse(utf8.data(), static_cast<std::size_t>(utf8.size()));
     OPENSSL_cleanse(key.data(), key.size());
@@ -1314,7 +934,7 @@ Result<std::string> Builder::fulfilmentForPacket(std::string_view ilpPacket) con
     } else {
         std::string tx;
         tx.reserve(decoded->transactionObjectJson.size());
-        if (!appendStable(tx, decoded->transactionObject, 0))
+        if (!appendSorted(tx, decoded->transactionObject, 0))
             return std::unexpected(tooDeep(u"ilpPacket: the transaction object"));
         fulfilment = hmacSha256OfBase64(m_key.get(), tx);
     }
@@ -1339,7 +959,7 @@ Result<Packet> decodePacket(std::string_view ilpPacket)
     if (ilpPacket.size() > kMaxPacketChars)
         return std::unexpected(packetError(u"longer than the %1 characters FSPIOP allows"_s.arg(
             QString::number(kMaxPacketChars))));
-    const std::optional<std::string> raw = decodeBase64Any(ilpPacket);
+    const std::optional<std::string> raw = base64DecodeLenient(ilpPacket);
     if (!raw)
         return std::unexpected(packetError(u"not base64url"_s));
 
@@ -1405,7 +1025,7 @@ Result<DecodedPacket> decode(std::string_view ilpPacket)
         return std::unexpected(packet.error());
     DecodedPacket out;
     out.packet = std::move(*packet);
-    std::optional<std::string> json = decodeBase64Any(out.packet.data);
+    std::optional<std::string> json = base64DecodeLenient(out.packet.data);
     if (!json)
         return std::unexpected(packetError(u"the data is not base64url"_s));
     auto tx = parseTransactionObject(*json);
@@ -1430,12 +1050,12 @@ Result<std::string> encode(const Packet &packet)
     }
     const std::string raw = packetBytes(packet, expiresAt ? &*expiresAt : nullptr, packet.data,
                                         false);
-    return base64(raw, true, false);
+    return base64Encode(raw, Base64Form::UrlUnpadded);
 }
 
 Result<std::string> conditionFromFulfilment(std::string_view fulfilment)
 {
-    std::optional<std::string> raw = decodeBase64Any(fulfilment);
+    std::optional<std::string> raw = base64DecodeLenient(fulfilment);
     if (!raw)
         return fail(kMalformed, u"fulfilment: not base64url"_s);
     if (raw->size() != 32) {

@@ -7,6 +7,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include <cstddef>
+#include <optional>
+#include <string>
 #include <string_view>
 
 namespace Pm::Fspiop {
@@ -54,14 +57,56 @@ Result<Json> parseJson(QByteArrayView bytes);
  */
 QByteArray serializeJson(const Json &value, JsonKeyOrder order = JsonKeyOrder::InsertionOrder);
 
-/** Appends serializeJson(value, order) to `out` (no intermediate buffer). */
+/** Appends serializeJson(value, order) to `out` (no intermediate copy of the whole text). */
 void appendJson(QByteArray &out, const Json &value, JsonKeyOrder order);
+
+/** The same for a std::string buffer (same bytes). */
+void appendJson(std::string &out, const Json &value, JsonKeyOrder order);
+
+/**
+ * appendJson() with a nesting limit, for values built in code (parseJson() only bounds what it
+ * parses, by MaxJsonDepth): returns false when arrays and objects nest more than `maxDepth` levels,
+ * `value` itself being level 1 if it is one (a scalar is always written). On false `out` holds a
+ * partial text and should be discarded. The writer recurses, so this also bounds stack use.
+ */
+[[nodiscard]] bool appendJsonWithinDepth(std::string &out, const Json &value, JsonKeyOrder order,
+                                         int maxDepth);
 
 /** Appends `utf8` as a JSON string literal, quoted and escaped as JSON.stringify does. */
 void appendJsonString(QByteArray &out, std::string_view utf8);
 
+/** The same for a std::string buffer (same bytes). */
+void appendJsonString(std::string &out, std::string_view utf8);
+
 /** A number as JavaScript's Number.prototype.toString() writes it ("1e+21", "0.000001", "1e-7"). */
 QByteArray javaScriptNumber(double value);
+
+// ---- base64 -------------------------------------------------------------------------------------
+
+/** The two base64 forms the library writes (RFC 4648). */
+enum class Base64Form {
+    /** §4 alphabet (A-Z a-z 0-9 + /), padded with = to a multiple of 4 characters. */
+    StandardPadded,
+    /** §5 alphabet (A-Z a-z 0-9 - _) without padding, as JWS and ILP use it. */
+    UrlUnpadded,
+};
+
+/** Characters base64 of `size` bytes takes in `form`. */
+constexpr std::size_t base64EncodedSize(std::size_t size, Base64Form form) noexcept
+{
+    return form == Base64Form::StandardPadded ? (size + 2) / 3 * 4 : (size * 4 + 2) / 3;
+}
+
+/**
+ * Writes base64 of `data` in `form` at `out`, which must have room for
+ * base64EncodedSize(data.size(), form) characters; returns the end of what it wrote. For encoding
+ * in place or in pieces: pieces whose sizes are multiples of 3 carry no padding, so their outputs
+ * concatenate to the encoding of the whole.
+ */
+char *writeBase64(char *out, QByteArrayView data, Base64Form form) noexcept;
+
+/** Base64 of `data` in `form`, as a std::string. */
+std::string base64Encode(QByteArrayView data, Base64Form form);
 
 /** Base64url without padding (RFC 4648 §5, as JWS uses it). */
 QByteArray base64UrlEncode(QByteArrayView data);
@@ -72,7 +117,7 @@ void appendBase64Url(QByteArray &out, QByteArrayView data);
 /** Length of base64UrlEncode() output for `size` input bytes. */
 constexpr qsizetype base64UrlEncodedSize(qsizetype size)
 {
-    return size / 3 * 4 + (size % 3 == 0 ? 0 : size % 3 + 1);
+    return qsizetype(base64EncodedSize(std::size_t(size), Base64Form::UrlUnpadded));
 }
 
 /**
@@ -81,5 +126,13 @@ constexpr qsizetype base64UrlEncodedSize(qsizetype size)
  * one accepted encoding). Failure: code 3101, message "invalid base64url: <why>".
  */
 Result<QByteArray> base64UrlDecode(QByteArrayView text);
+
+/**
+ * Decodes base64 leniently, as ILP packets must be read (the Mojaloop SDK takes them with Node's
+ * Buffer.from(text, 'base64')): either alphabet, even mixed; "=" or "==" only as padding that
+ * completes the last group of four; unused bits at the end ignored. Unlike Node it refuses
+ * (nullopt) any other character, whitespace included, and a length no encoder produces.
+ */
+std::optional<std::string> base64DecodeLenient(std::string_view text);
 
 } // namespace Pm::Fspiop
