@@ -10,6 +10,8 @@
 #include "core/store/store.h"
 
 #include <QDir>
+#include <QEventLoop>
+#include <QTimer>
 #include <QFile>
 #include <QTcpServer>
 #include <QTest>
@@ -77,9 +79,18 @@ inline Net::HttpClientResult call(Net::HttpClient &client, QByteArray method, co
     if (!r.body.isEmpty() && !r.headers.contains("Content-Type"))
         r.headers.add("Content-Type", "application/json");
     r.timeout = std::chrono::milliseconds(timeoutMs);
+    // A local event loop (as QSignalSpy::wait) rather than QTest::qWaitFor, which sleeps 10 ms
+    // between polls and would stall the test backends that live on this thread.
     QObject context;
-    client.send(std::move(r), &context, [&](Net::HttpClientResult res) { out = std::move(res); });
-    if (!QTest::qWaitFor([&] { return out.has_value(); }, timeoutMs + 1000))
+    QEventLoop loop;
+    client.send(std::move(r), &context, [&](Net::HttpClientResult res) {
+        out = std::move(res);
+        loop.quit();
+    });
+    QTimer::singleShot(timeoutMs + 1000, &loop, &QEventLoop::quit);
+    if (!out)
+        loop.exec();
+    if (!out)
         return std::unexpected(Net::HttpClientError{});
     return *out;
 }
