@@ -91,6 +91,7 @@ void Store::stop()
         // Writes anything queued meanwhile and closes the connection on its own thread.
         QMetaObject::invokeMethod(m_writer, [writer = m_writer] { writer->close(); },
                                   Qt::BlockingQueuedConnection);
+        m_core->detachWriter();
         m_thread.reset(); // quit + wait; the writer is deleted as the thread finishes
         m_writer = nullptr;
     }

@@ -5,6 +5,7 @@
 
 #include <QMetaObject>
 #include <QObject>
+#include <QSemaphore>
 #include <QThread>
 
 using namespace Qt::StringLiterals;
@@ -101,21 +102,33 @@ void StoreCore::submit(WriteBatch batch, QObject *context, Completion done)
     enqueue(std::move(unit));
 }
 
+void StoreCore::detachWriter()
+{
+    std::lock_guard lock(m_queueMutex);
+    m_writer = nullptr;
+}
+
 void StoreCore::enqueue(PendingUnit unit)
 {
-    bool wake = false;
+    Writer *wake = nullptr;
     {
         std::lock_guard lock(m_queueMutex);
+        if (!m_writer) {
+            qCWarning(lcStore, "write submitted after the store %s was closed; dropped",
+                      qPrintable(m_options.path));
+            failed.fetch_add(unit.flushed ? 0 : 1, std::memory_order_relaxed);
+            if (unit.flushed)
+                unit.flushed->release();
+            return;
+        }
         m_queue.push_back(std::move(unit));
         if (!m_wakePosted) {
             m_wakePosted = true;
-            wake = true;
+            wake = m_writer;
         }
     }
-    if (wake) {
-        Q_ASSERT(m_writer);
-        QMetaObject::invokeMethod(m_writer, [w = m_writer] { w->drain(); }, Qt::QueuedConnection);
-    }
+    if (wake) // the writer lives until its thread has stopped, after detachWriter()
+        QMetaObject::invokeMethod(wake, [wake] { wake->drain(); }, Qt::QueuedConnection);
 }
 
 std::vector<PendingUnit> StoreCore::take(std::size_t max, bool *more)

@@ -86,6 +86,11 @@ public:
 
     /** Set once before the writer thread starts. */
     void setWriter(Writer *writer) { m_writer = writer; }
+    /**
+     * Called when the writer has stopped: later submissions (a caller bug) are refused with an
+     * error instead of being posted to a deleted writer.
+     */
+    void detachWriter();
     /** Owned by the Store; destroyed (on the store's thread) when it closes. */
     void setGuard(std::unique_ptr<QObject> guard);
     void resetGuard();
