@@ -129,14 +129,16 @@ public:
     void submit(WriteBatch batch, QObject *context, Completion done);
 
     /**
-     * Blocks until everything submitted before the call is committed (or has failed) and its
-     * completions posted. For shutdown and tests; never call it on the writer's callbacks' path
-     * where latency matters.
+     * Blocks the calling thread (no event loop runs) until everything submitted before the call is
+     * committed or has failed, and its completions are posted. For shutdown and tests only: the
+     * connector waits for completions, never for the store.
      */
     void flush();
 
+    /** The writer's counters (any thread). */
     StoreStats stats() const;
 
+    // The repositories: writes queue on the writer, reads run on the calling thread.
     TransferRepository &transfers() { return m_transfers; }
     MessageRepository &messages() { return m_messages; }
     QuoteRepository &quotes() { return m_quotes; }
