@@ -86,4 +86,37 @@ inline std::optional<Json> nestExtensions(const Json &array)
     return out;
 }
 
+/**
+ * A party in the backend/outbound API's flat form ({idType, idValue, idSubValue, firstName, ...})
+ * → an FSPIOP Party with `fspId` (omitted when empty).
+ */
+inline Json internalPartyToFspiop(const Json &p, const QString &fspId)
+{
+    Json info = Json::object();
+    copyIf(info, p, "idType", "partyIdType");
+    copyIf(info, p, "idValue", "partyIdentifier");
+    copyIf(info, p, "idSubValue", "partySubIdOrType");
+    if (!fspId.isEmpty())
+        info["fspId"] = s(fspId);
+    if (p.contains("extensionList")) {
+        if (auto nested = nestExtensions(p["extensionList"]))
+            info["extensionList"] = *nested;
+    }
+    Json party = Json::object();
+    party["partyIdInfo"] = info;
+    Json name = Json::object();
+    copyIf(name, p, "firstName");
+    copyIf(name, p, "middleName");
+    copyIf(name, p, "lastName");
+    Json personal = Json::object();
+    if (!name.empty())
+        personal["complexName"] = name;
+    copyIf(personal, p, "dateOfBirth");
+    if (!personal.empty())
+        party["personalInfo"] = personal;
+    copyIf(party, p, "displayName", "name");
+    copyIf(party, p, "merchantClassificationCode");
+    return party;
+}
+
 } // namespace Pm::Connector::Internal

@@ -86,36 +86,6 @@ Json requestJson(const FspiopSent &sent, const QByteArray &method, const QByteAr
     return out;
 }
 
-/** Backend party {idType, idValue, ...} → FSPIOP Party, with `fspId`. */
-Json mojaloopParty(const Json &p, const QString &fspId)
-{
-    Json info = Json::object();
-    copyIf(info, p, "idType", "partyIdType");
-    copyIf(info, p, "idValue", "partyIdentifier");
-    copyIf(info, p, "idSubValue", "partySubIdOrType");
-    if (!fspId.isEmpty())
-        info["fspId"] = s(fspId);
-    if (p.contains("extensionList")) {
-        if (auto nested = nestExtensions(p["extensionList"]))
-            info["extensionList"] = *nested;
-    }
-    Json party = Json::object();
-    party["partyIdInfo"] = info;
-    Json name = Json::object();
-    copyIf(name, p, "firstName");
-    copyIf(name, p, "middleName");
-    copyIf(name, p, "lastName");
-    Json personal = Json::object();
-    if (!name.empty())
-        personal["complexName"] = name;
-    copyIf(personal, p, "dateOfBirth");
-    if (!personal.empty())
-        party["personalInfo"] = personal;
-    copyIf(party, p, "displayName", "name");
-    copyIf(party, p, "merchantClassificationCode");
-    return party;
-}
-
 Store::PartyRecord partyRecord(const Json &p)
 {
     Store::PartyRecord r;
@@ -364,8 +334,8 @@ void OutboundService::requestQuote(const std::shared_ptr<Transfer> &t)
                                 ? model["quoteExpirySeconds"].get<int>()
                                 : m_config.expirySeconds;
     q["expiration"] = s(Fspiop::DataTypes::formatDateTime(QDateTime::currentDateTimeUtc().addSecs(quoteExpiry)));
-    q["payer"] = mojaloopParty(model["from"], m_config.dfspId);
-    q["payee"] = mojaloopParty(model["to"], str(model["to"], "fspId"));
+    q["payer"] = internalPartyToFspiop(model["from"], m_config.dfspId);
+    q["payee"] = internalPartyToFspiop(model["to"], str(model["to"], "fspId"));
     Json type = Json::object();
     type["scenario"] = model["transactionType"];
     copyIf(type, model, "subScenario");

@@ -70,33 +70,18 @@ Json partyToInternal(const Json &party)
 /** The backend's party → FSPIOP Party (internalPartyToMojaloopParty), ids falling back to the URL. */
 Json partyFromBackend(const Json &be, const InboundMessage &m, const ConnectorConfig &config)
 {
-    Json info = Json::object();
-    const QString type = str(be, "idType");
-    const QString id = str(be, "idValue");
-    const QString sub = str(be, "idSubValue");
-    info["partyIdType"] = s(type.isEmpty() ? m.partyType : type);
-    info["partyIdentifier"] = s(id.isEmpty() ? m.partyId : id);
-    if (!sub.isEmpty() || !m.partySubId.isEmpty())
-        info["partySubIdOrType"] = s(sub.isEmpty() ? m.partySubId : sub);
-    info["fspId"] = s(config.dfspId);
-    if (be.is_object() && be.contains("extensionList")) {
-        if (auto nested = nestExtensions(be["extensionList"]))
-            info["extensionList"] = *nested;
+    Json flat = be.is_object() ? be : Json::object();
+    if (str(flat, "idType").isEmpty())
+        flat["idType"] = s(m.partyType);
+    if (str(flat, "idValue").isEmpty())
+        flat["idValue"] = s(m.partyId);
+    if (str(flat, "idSubValue").isEmpty()) {
+        if (m.partySubId.isEmpty())
+            flat.erase("idSubValue");
+        else
+            flat["idSubValue"] = s(m.partySubId);
     }
-    Json party = Json::object();
-    party["partyIdInfo"] = info;
-    Json complexName = Json::object();
-    copyIf(complexName, be, "firstName");
-    copyIf(complexName, be, "middleName");
-    copyIf(complexName, be, "lastName");
-    Json personal = Json::object();
-    if (!complexName.empty())
-        personal["complexName"] = complexName;
-    copyIf(personal, be, "dateOfBirth");
-    if (!personal.empty())
-        party["personalInfo"] = personal;
-    copyIf(party, be, "displayName", "name");
-    copyIf(party, be, "merchantClassificationCode");
+    Json party = internalPartyToFspiop(flat, config.dfspId);
     if (!config.supportedCurrencies.isEmpty()
         && config.resourceVersions.version(u"parties").major >= 2) {
         Json currencies = Json::array();
