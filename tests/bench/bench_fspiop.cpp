@@ -56,7 +56,7 @@ private:
             std::abort();
         Json quoteRequest, quoteResponse;
         for (const Json &testCase : (*ilp)["cases"]) {
-            if (testCase["input"]["quoteRequest"]["amount"]["currency"] == "USD") {
+            if (testCase["name"] == "100.5-USD") {
                 quoteRequest = testCase["input"]["quoteRequest"];
                 quoteResponse = testCase["input"]["quoteResponse"];
                 break;
