@@ -475,7 +475,14 @@ Result<void> ReferenceSdk::startOnce(
                     .arg(m_settings.dfspId),
                 tail);
         }
-        bool allOpen = true;
+        // Open ports alone are not enough: a port held by someone else accepts connections too.
+        // Each server logs its "Serving …" line from its listen callback, so wait for all three.
+        const QByteArray log = fileTail(logPath(), 256 * 1024);
+        bool allOpen = log.contains(QByteArray(
+                           "Serving inbound API on port " + QByteArray::number(ports[0])))
+            && log.contains(
+                QByteArray("Serving outbound API on port " + QByteArray::number(ports[1])))
+            && log.contains(QByteArray("\"port\":" + QByteArray::number(ports[2])));
         for (quint16 port : ports)
             allOpen = allOpen && acceptsConnections(port);
         if (allOpen) {
