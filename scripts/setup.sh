@@ -14,8 +14,12 @@ usage() {
     exit 2
 }
 
-install_all() {
+install_packages() {
     bash scripts/install-deps.sh
+}
+
+install_all() {
+    install_packages
     # Node packages the tests use (independent schema validator, interop peers), pinned by lock files.
     for lock in tests/*/package-lock.json; do
         [ -e "$lock" ] || continue
@@ -25,14 +29,16 @@ install_all() {
     done
 }
 
+# Configures the Release build; builds the given targets, or everything.
 build_release() {
     cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=Release -DPM_BUILD_UI=ON -DPM_WERROR=ON
-    cmake --build build -j "$jobs"
+    cmake --build build -j "$jobs" ${1:+--target "$@"}
 }
 
 cmd_run() {
-    install_all
-    build_release
+    # The run command needs the packages and the two executables only: no test packages, no tests.
+    install_packages
+    build_release payment-manager pm-connector
     if [ -n "${DISPLAY:-}" ] || [ -n "${WAYLAND_DISPLAY:-}" ]; then
         exec ./build/app/desktop/payment-manager
     fi
