@@ -279,6 +279,16 @@ struct StateCount
     friend bool operator==(const StateCount &, const StateCount &) = default;
 };
 
+/** Failed transfers that share one FSPIOP error code (or none). */
+struct ErrorCount
+{
+    std::optional<int> code; ///< last_error_code; nullopt for failures recorded without a code
+    QString description;     ///< one of their descriptions (the smallest), may be empty
+    qint64 count = 0;
+
+    friend bool operator==(const ErrorCount &, const ErrorCount &) = default;
+};
+
 /**
  * Transfers that became final in one minute (by completed_at): how many, how many succeeded, and
  * the average end-to-end time (completed_at - initiated_at) of those that succeeded.

@@ -163,6 +163,9 @@ std::array<QString, StatementCount> buildStatements()
     s[CountByState] = u"SELECT state, status, count(*) FROM transfers "
                       u"WHERE initiated_at >= ? AND initiated_at < ? "
                       u"GROUP BY state, status ORDER BY state, status"_s;
+    s[ErrorCounts] = u"SELECT last_error_code, min(last_error_description), count(*) FROM transfers "
+                     u"WHERE status = 'FAILED' AND initiated_at >= ? AND initiated_at < ? "
+                     u"GROUP BY last_error_code ORDER BY count(*) DESC, last_error_code"_s;
     const QString minuteStats =
         u"SELECT minute, sum(completed), sum(failed), sum(completed_e2e_sum_ms), "
         u"sum(failed_e2e_sum_ms) FROM transfer_minute_stats WHERE minute >= ? AND minute < ? "_s;

@@ -35,6 +35,7 @@ enum Statement : int {
     UnfinishedTransfers,
     UnfinishedTransfersOfDirection,
     CountByState,
+    ErrorCounts,
     MinuteStatsAll,
     MinuteStatsOfDirection,
     StepsOfTransfer,

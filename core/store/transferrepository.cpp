@@ -95,6 +95,19 @@ Pm::Result<std::vector<StateCount>> TransferRepository::countByState(qint64 from
     });
 }
 
+Pm::Result<std::vector<ErrorCount>> TransferRepository::errorCounts(qint64 fromMs,
+                                                                   qint64 toMs) const
+{
+    return selectRows(*m_core, ErrorCounts, {fromMs, toMs}, [](const QSqlQuery &q) {
+        ErrorCount c;
+        if (!q.value(0).isNull())
+            c.code = q.value(0).toInt();
+        c.description = q.value(1).toString();
+        c.count = q.value(2).toLongLong();
+        return c;
+    });
+}
+
 namespace {
 
 /** The first minute whose start is >= ms (minutes since the epoch). */

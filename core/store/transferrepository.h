@@ -59,6 +59,12 @@ public:
     Pm::Result<std::vector<StateCount>> countByState(qint64 fromMs, qint64 toMs) const;
 
     /**
+     * Failed transfers initiated in [fromMs, toMs) grouped by FSPIOP error code, most frequent
+     * first (ties by code). Served by the (status, initiated_at) index.
+     */
+    Pm::Result<std::vector<ErrorCount>> errorCounts(qint64 fromMs, qint64 toMs) const;
+
+    /**
      * Per-minute outcome statistics for the minutes that start in [fromMs, toMs), by completion
      * time, oldest first; minutes without a final transfer are left out. Kept up to date by the
      * database itself (triggers on `transfers`), so this reads at most one row per minute.

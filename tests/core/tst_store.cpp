@@ -827,6 +827,49 @@ private slots:
         QCOMPARE(counts, expected);
     }
 
+    void errorCountsGroupFailuresByCode()
+    {
+        auto store = open();
+        // Failed transfers in the window: 3 x 5104, 2 x 3204, 1 without a code; outside the
+        // window, a 2001; a completed transfer with a stale error code is not counted.
+        const struct
+        {
+            qint64 at;
+            TransferStatus status;
+            std::optional<int> code;
+            QString description;
+        } rows[] = {
+            {T0, TransferStatus::Failed, 5104, u"Transfer rejected by payee"_s},
+            {T0 + 1, TransferStatus::Failed, 3204, u"Party not found"_s},
+            {T0 + 2, TransferStatus::Failed, 5104, u"Transfer rejected by payee"_s},
+            {T0 + 3, TransferStatus::Failed, std::nullopt, QString()},
+            {T0 + 4, TransferStatus::Failed, 3204, u"Party not found"_s},
+            {T0 + 5, TransferStatus::Failed, 5104, u"Rejected"_s},
+            {T0 + 6, TransferStatus::Completed, 2001, u"stale"_s},
+            {T0 + 60'000, TransferStatus::Failed, 2001, u"Internal server error"_s},
+        };
+        int n = 0;
+        for (const auto &row : rows) {
+            TransferRecord t = makeTransfer(u"err-%1"_s.arg(n++), row.at);
+            t.status = row.status;
+            t.state = u"DONE"_s;
+            t.completedAt = row.at + 10;
+            t.lastErrorCode = row.code;
+            t.lastErrorDescription = row.description;
+            store->transfers().upsert(t);
+        }
+        store->flush();
+        const auto counts = store->transfers().errorCounts(T0, T0 + 60'000).value();
+        const std::vector<ErrorCount> expected = {
+            {5104, u"Rejected"_s, 3},
+            {3204, u"Party not found"_s, 2},
+            {std::nullopt, QString(), 1},
+        };
+        QCOMPARE(counts, expected);
+        QCOMPARE(int(store->transfers().errorCounts(T0 + 60'000, T0 + 120'000).value().size()), 1);
+        QVERIFY(store->transfers().errorCounts(T0 + 120'000, T0 + 180'000).value().empty());
+    }
+
     void recoveryListsUnfinishedTransfers()
     {
         auto store = open();
