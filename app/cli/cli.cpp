@@ -43,8 +43,25 @@ std::optional<int> parseArguments(QCommandLineParser &parser, const QStringList 
     parser.addOption(help);
     QStringList argv = args;
     argv.prepend(u"pm-connector "_s + commandName);
-    if (!parser.parse(argv))
-        return failWith(io, ExitBadUsage, commandName + u": "_s + parser.errorText());
+    if (!parser.parse(argv)) {
+        QString why = parser.errorText();
+        const QStringList unknown = parser.unknownOptionNames();
+        if (!unknown.isEmpty()) {
+            // Qt names the option without its dashes; name it as it was typed.
+            QString typed = u"--"_s + unknown.first();
+            for (const QString &arg : args) {
+                const QString name = arg.section(u'=', 0, 0);
+                if (name.startsWith(u'-') && name.mid(name.startsWith(u"--"_s) ? 2 : 1) == unknown.first()) {
+                    typed = name;
+                    break;
+                }
+            }
+            why = u"Unknown option '%1' (see --help)"_s.arg(typed);
+        } else if (why.endsWith(u'.')) {
+            why.chop(1);
+        }
+        return failWith(io, ExitBadUsage, commandName + u": "_s + why);
+    }
     if (parser.isSet(help)) {
         // helpText() names the running binary (a test's, when run in process): name ours instead.
         QString text = parser.helpText();

@@ -11,8 +11,10 @@ namespace Pm::Cli {
 /** Exit codes every subcommand uses. */
 enum ExitCode : int {
     ExitOk = 0,          ///< done, or the check passed
-    ExitCheckFailed = 1, ///< the check failed, or the input is semantically bad (unknown currency…)
-    ExitBadUsage = 2,    ///< bad usage or unreadable input (missing file, bad PEM, malformed JSON)
+    ExitCheckFailed = 1, ///< the check failed, the input is semantically bad (unknown currency…),
+                         ///< or `run` failed at run time (port in use, store)
+    ExitBadUsage = 2,    ///< bad usage, unreadable input (missing file, bad PEM, malformed JSON)
+                         ///< or an invalid setting of `run`
 };
 
 /** Where a command writes. Tests pass string-backed streams; main() passes stdout/stderr. */

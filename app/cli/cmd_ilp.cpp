@@ -2,6 +2,7 @@
 
 #include "app/cli/cli.h"
 
+#include "core/fspiop/amount.h"
 #include "core/fspiop/ilp.h"
 
 #include <QCommandLineOption>
@@ -48,13 +49,52 @@ std::optional<Json> readJsonFile(Io io, const QString &command, const QString &p
     const std::optional<QByteArray> bytes = readInputFile(io, path, what);
     if (!bytes)
         return std::nullopt;
+    // Our own message: where the text stops being JSON (line and column), not the library's text.
+    std::optional<std::size_t> errorByte;
+    std::optional<Json> parsed;
     try {
-        return Json::parse(bytes->constBegin(), bytes->constEnd());
-    } catch (const nlohmann::json::exception &e) {
-        failWith(io, ExitBadUsage, u"%1: %2 '%3' is not valid JSON: %4"_s.arg(
-                                       command, what, path, QString::fromUtf8(e.what())));
-        return std::nullopt;
+        parsed = Json::parse(bytes->constBegin(), bytes->constEnd());
+    } catch (const nlohmann::json::parse_error &e) {
+        errorByte = e.byte;
+    } catch (const nlohmann::json::exception &) {
+        errorByte.reset();
+    } catch (const std::bad_alloc &) {
+        errorByte.reset();
     }
+    if (parsed)
+        return parsed;
+    QString where;
+    if (errorByte && *errorByte > 0) {
+        // nlohmann counts bytes from 1, the failing one included.
+        const qsizetype end = std::min<qsizetype>(qsizetype(*errorByte) - 1, bytes->size());
+        const QByteArray before = bytes->left(end);
+        const qsizetype line = before.count('\n') + 1;
+        const qsizetype lastNewline = before.lastIndexOf('\n');
+        const qsizetype column = QString::fromUtf8(before.mid(lastNewline + 1)).size() + 1;
+        where = end >= bytes->size() ? u" (it ends too early, line %1)"_s.arg(line)
+                                     : u" (line %1, column %2)"_s.arg(line).arg(column);
+    }
+    failWith(io, ExitBadUsage, u"%1: %2 '%3' is not valid JSON%4"_s.arg(command, what, path, where));
+    return std::nullopt;
+}
+
+/**
+ * If `message` quotes an amount that is a valid decimal in a non-canonical form ('100.50'),
+ * the canonical form to suggest ("100.5"); else empty.
+ */
+QString canonicalAmountHint(const QString &message)
+{
+    const qsizetype open = message.indexOf(u'\'');
+    const qsizetype close = open < 0 ? -1 : message.indexOf(u'\'', open + 1);
+    if (close < 0)
+        return {};
+    const QString quoted = message.mid(open + 1, close - open - 1);
+    if (Fspiop::Amount::parse(quoted, u"amount"))
+        return {};
+    const auto canonical = Fspiop::Amount::normalise(quoted, u"amount");
+    if (!canonical || *canonical == quoted)
+        return {};
+    return *canonical;
 }
 
 int runBuild(const QStringList &args, Io io)
@@ -111,6 +151,13 @@ int runBuild(const QStringList &args, Io io)
     } else {
         secret = parser.value(secretOption);
     }
+    if (secret.isEmpty()) {
+        return failWith(io, ExitBadUsage,
+                        u"%1: the ILP secret is empty (%2)"_s.arg(
+                            command, parser.isSet(secretFileOption)
+                                         ? u"secret file '%1'"_s.arg(parser.value(secretFileOption))
+                                         : u"--secret"_s));
+    }
 
     const auto request = readJsonFile(io, command, parser.value(requestOption), u"quote request"_s);
     if (!request)
@@ -121,8 +168,12 @@ int runBuild(const QStringList &args, Io io)
         return ExitBadUsage;
 
     const auto built = Ilp::buildForQuote(*version, secret, *request, *response);
-    if (!built)
-        return failWith(io, ExitCheckFailed, command + u": "_s + toOneLine(built.error()));
+    if (!built) {
+        QString message = toOneLine(built.error());
+        if (const QString hint = canonicalAmountHint(message); !hint.isEmpty())
+            message += u" (write it as '%1')"_s.arg(hint);
+        return failWith(io, ExitCheckFailed, command + u": "_s + message);
+    }
 
     Json out = Json::object();
     out["ilpPacket"] = built->ilpPacket;
@@ -209,6 +260,13 @@ int runCheck(const QStringList &args, Io io)
         condition, QByteArray::Base64UrlEncoding | QByteArray::AbortOnBase64DecodingErrors);
     if (!conditionBytes || condition.isEmpty())
         return failWith(io, ExitBadUsage, u"%1: --condition is not base64url"_s.arg(command));
+    if (condition.contains('=') || conditionBytes.decoded.size() != 32) {
+        return failWith(io, ExitBadUsage,
+                        u"%1: --condition must be 32 bytes base64url without padding, got %2 "
+                        u"bytes%3"_s.arg(command)
+                            .arg(conditionBytes.decoded.size())
+                            .arg(condition.contains('=') ? u" with '=' padding"_s : QString()));
+    }
 
     const std::string_view fulfilmentView(fulfilment.constData(),
                                           static_cast<std::size_t>(fulfilment.size()));

@@ -2,6 +2,8 @@
 
 #include "app/cli/cli.h"
 
+#include "core/fspiop/datatypes.h"
+#include "core/fspiop/headers.h"
 #include "core/fspiop/json.h"
 #include "core/fspiop/jws.h"
 
@@ -71,6 +73,20 @@ QString httpDateNow()
     return QLocale::c().toString(QDateTime::currentDateTimeUtc(), u"ddd, dd MMM yyyy hh:mm:ss 'GMT'"_s);
 }
 
+/** An FSP id as FSPIOP-Source/Destination carry it: 1 to 32 printable characters, no blanks. */
+std::optional<QString> fspIdProblem(const QString &value, const QString &option)
+{
+    if (auto valid = Fspiop::DataTypes::validateFspId(value, option); !valid)
+        return valid.error().message;
+    for (const QChar c : value) {
+        if (c.isSpace())
+            return u"%1 '%2' contains a blank (an FSP id has none)"_s.arg(option, value);
+        if (!c.isPrint())
+            return u"%1 contains a control character"_s.arg(option);
+    }
+    return std::nullopt;
+}
+
 int runSign(const QStringList &args, Io io)
 {
     const QString command = u"jws sign"_s;
@@ -105,12 +121,35 @@ int runSign(const QStringList &args, Io io)
     if (!signingKey)
         return failWith(io, ExitBadUsage, u"%1: key '%2': %3"_s.arg(command, parser.value(key),
                                                                    toOneLine(signingKey.error())));
+    const QString methodName = parser.value(method).toUpper();
+    if (methodName != u"POST"_s && methodName != u"PUT"_s && methodName != u"PATCH"_s) {
+        return failWith(io, ExitBadUsage,
+                        u"%1: --method '%2': FSPIOP signs only POST, PUT and PATCH requests "
+                        u"(the ones with a body)"_s.arg(command, parser.value(method)));
+    }
+    for (const QCommandLineOption *fsp : {&source, &destination}) {
+        if (!parser.isSet(*fsp))
+            continue;
+        if (auto problem = fspIdProblem(parser.value(*fsp), u"--"_s + fsp->names().first()))
+            return failWith(io, ExitBadUsage, command + u": "_s + *problem);
+    }
+    if (parser.isSet(date)) {
+        if (auto parsed = Fspiop::parseHttpDate(parser.value(date)); !parsed) {
+            return failWith(io, ExitBadUsage,
+                            u"%1: --date '%2' is not an RFC 1123 date such as "
+                            u"'Wed, 01 Jan 2025 00:00:00 GMT'"_s.arg(command, parser.value(date)));
+        }
+    }
     const auto bodyBytes = readInputFile(io, parser.value(body), u"body"_s);
     if (!bodyBytes)
         return ExitBadUsage;
+    if (auto json = Fspiop::parseJson(*bodyBytes); !json) {
+        return failWith(io, ExitBadUsage, u"%1: body '%2' is not JSON (%3)"_s.arg(
+                                              command, parser.value(body), json.error().message));
+    }
 
     Jws::SignRequest request;
-    request.method = parser.value(method);
+    request.method = methodName;
     request.uri = parser.value(uri);
     request.source = parser.value(source);
     if (parser.isSet(destination))

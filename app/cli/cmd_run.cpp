@@ -62,7 +62,10 @@ int runConnector(const QStringList &args, Io io)
     Connector::Connector connector(*config, *dataDir);
     auto ports = connector.start();
     if (!ports)
-        return failWith(io, ExitCheckFailed, ports.error().message);
+        return failWith(io,
+                        ports.error().code == Connector::InvalidSettingError ? ExitBadUsage
+                                                                             : ExitCheckFailed,
+                        ports.error().message);
     const QString host = config->listenAddress.toString();
     io.out << u"inbound %1:%2\n"_s.arg(host).arg(ports->inbound)
            << u"outbound %1:%2\n"_s.arg(host).arg(ports->outbound)

@@ -1337,6 +1337,12 @@ Result<void> finish(ConnectorConfig &c, const QHash<QString, RawValue> &raw)
         }
     }
 
+    // Signing needs its key: refused here rather than at the first signed request.
+    if (c.jwsSign && c.jwsSigningKeyPath.isEmpty()) {
+        return fail(0,
+            u"JWS_SIGNING_KEY_PATH: required when JWS_SIGN is true; set it or set JWS_SIGN=false"_s);
+    }
+
     // Resolved URLs.
     const Endpoint &peer = c.hubEndpoints.peer;
     c.hubUrls.peer = peer.toUrl(hubScheme);
@@ -1348,10 +1354,6 @@ Result<void> finish(ConnectorConfig &c, const QHash<QString, RawValue> &raw)
     c.backendUrl = c.backendEndpoint ? c.backendEndpoint->toUrl(u"http"_s) : QUrl();
 
     // Findings that do not stop the connector.
-    if (c.jwsSign && c.jwsSigningKeyPath.isEmpty()) {
-        c.warnings.append(u"JWS_SIGN is true but JWS_SIGNING_KEY_PATH is not set: "
-                          u"requests with a body cannot be signed"_s);
-    }
     if (c.validateInboundJws && c.jwsVerificationKeysDirectory.isEmpty()) {
         c.warnings.append(
             u"VALIDATE_INBOUND_JWS is true but JWS_VERIFICATION_KEYS_DIRECTORY is not set: "

@@ -20,6 +20,13 @@
  */
 namespace Pm::Connector {
 
+/**
+ * Error::code of a failure caused by a setting's value that only shows once the connector uses it
+ * (a key or certificate file that cannot be read or parsed). `pm-connector run` exits 2 for these,
+ * as for loadConfig() errors, and 1 for runtime failures (port in use, store).
+ */
+inline constexpr int InvalidSettingError = -2;
+
 /** Where a setting's effective value came from. */
 struct SettingSource
 {

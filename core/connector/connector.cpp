@@ -1,13 +1,16 @@
 #include "core/connector/connector.h"
+#include "core/connector/listen_p.h"
 
 #include "core/connector/backendclient.h"
 #include "core/connector/fspiopclient.h"
 #include "core/connector/inboundserver.h"
 #include "core/connector/jwskeys.h"
 #include "core/connector/metrics.h"
+#include "core/connector/oauth.h"
 #include "core/connector/outbound.h"
 #include "core/connector/payee.h"
 #include "core/connector/tls.h"
+#include "core/connector/tlsreload.h"
 #include "core/connector/waiters.h"
 #include "core/store/store.h"
 
@@ -34,12 +37,10 @@ public:
     {
         Net::HttpClientOptions options;
         options.defaultTimeout = std::chrono::milliseconds(m_config.http.timeoutMs > 0 ? m_config.http.timeoutMs : 65000);
-        if (m_config.outboundTls.mutualTls) {
-            auto tls = outboundTlsConfiguration(m_config.outboundTls);
-            if (!tls)
-                return std::unexpected(tls.error());
-            options.tls = *tls;
-        }
+        auto material = TlsReloader::load(m_config);
+        if (!material)
+            return std::unexpected(material.error());
+        options.tls = material->outbound;
         m_http = Net::createHttpClient(options);
         m_backendHttp = Net::createHttpClient();
         m_metrics = std::make_unique<Metrics>();
@@ -47,6 +48,26 @@ public:
             m_keys = new JwsKeyDirectory(m_config.jwsVerificationKeysDirectory, this);
         m_waiters = new WaiterRegistry(this);
         m_fspiop = new FspiopClient(m_config, m_http.get(), m_key, m_store, m_pool, m_metrics.get(), this);
+        if (!m_config.oauth.tokenEndpoint.isEmpty()) {
+            // The token call trusts OUT_CA_CERT_PATH when given, and presents the outbound client
+            // certificate only with OAUTH_MUTUAL_TLS_ENABLED.
+            TlsSettings tokenTls = m_config.outboundTls;
+            if (!m_config.oauth.mutualTls) {
+                tokenTls.certPath.clear();
+                tokenTls.keyPath.clear();
+            }
+            std::optional<QSslConfiguration> tls;
+            if (m_config.oauth.mutualTls || !tokenTls.caCertPaths.isEmpty()) {
+                auto built = outboundTlsConfiguration(tokenTls);
+                if (!built)
+                    return std::unexpected(built.error());
+                tls = *built;
+            }
+            m_tokens = new TokenProvider(m_config.oauth, tls,
+                                         std::chrono::milliseconds(m_config.http.timeoutMs), this);
+            m_fspiop->setTokenProvider(m_tokens);
+            m_tokens->start();
+        }
         m_backend = new BackendClient(m_config, m_backendHttp.get(), this);
         m_payee = new PayeeService(m_config, m_fspiop, m_backend, m_store, this);
         m_outbound = new OutboundService(m_config, m_fspiop, m_waiters, m_store, m_metrics.get(), this);
@@ -54,7 +75,7 @@ public:
                                       [this](InboundMessage m) { dispatch(std::move(m)); }, this);
 
         ConnectorPorts ports;
-        auto inbound = m_inbound->listen();
+        auto inbound = m_inbound->listen(material->inbound);
         if (!inbound)
             return std::unexpected(inbound.error());
         ports.inbound = *inbound;
@@ -72,12 +93,14 @@ public:
         metricsOptions.port = m_config.metricsPort;
         auto metrics = m_metricsServer->listen(metricsOptions);
         if (!metrics) {
-            return Pm::fail(0, u"METRICS_SERVER_LISTEN_PORT: cannot listen on %1:%2: %3"_s.arg(
-                                   metricsOptions.address.toString(),
-                                   QString::number(metricsOptions.port), metrics.error().message));
+            return std::unexpected(Internal::listenError(u"METRICS_SERVER_LISTEN_PORT"_s, metricsOptions,
+                                               metrics.error()));
         }
         ports.metrics = *metrics;
         m_outbound->recover();
+        m_payee->recover();
+        m_tls = new TlsReloader(m_config, [this](const TlsMaterial &m) { applyTls(m); }, this);
+        m_tls->start(*material);
         return ports;
     }
 
@@ -90,6 +113,10 @@ public:
         if (m_metricsServer)
             m_metricsServer->stopAccepting();
     }
+
+    /** Connector::reloadTls(). */
+    Pm::Result<bool> reloadTls() { return m_tls ? m_tls->reload() : Pm::Result<bool>(false); }
+    TlsStatus tlsStatus() const { return m_tls ? m_tls->status() : TlsStatus(); }
 
     ConnectorActivity activity() const
     {
@@ -108,6 +135,8 @@ public:
         delete m_payee;
         delete m_backend;
         delete m_fspiop;
+        delete m_tokens;
+        delete m_tls;
         delete m_waiters;
         m_metricsServer.reset();
         m_http.reset();
@@ -115,6 +144,17 @@ public:
     }
 
 private:
+    /** New TLS material for the connections opened from now on; open ones keep theirs. */
+    void applyTls(const TlsMaterial &material)
+    {
+        if (material.inbound)
+            m_inbound->setTlsConfiguration(*material.inbound);
+        if (material.outbound)
+            m_http->setTlsConfiguration(*material.outbound);
+        if (m_tokens && m_config.oauth.mutualTls && material.outbound)
+            m_tokens->setTlsConfiguration(*material.outbound);
+    }
+
     void dispatch(InboundMessage m)
     {
         CallbackMessage cb;
@@ -145,7 +185,7 @@ private:
             cb.isError = true;
             [[fallthrough]];
         case InboundRoute::PutTransfers:
-            if (m_waiters->publish(u"tf_"_s + m.id, cb) == 0)
+            if (m_waiters->publish(u"tf_"_s + m.id, cb) == 0 && !m_payee->transferStateCallback(m.id, cb))
                 m_outbound->unclaimedTransferCallback(m.id, cb);
             return;
         default:
@@ -164,6 +204,8 @@ private:
     JwsKeyDirectory *m_keys = nullptr;
     WaiterRegistry *m_waiters = nullptr;
     FspiopClient *m_fspiop = nullptr;
+    TokenProvider *m_tokens = nullptr;
+    TlsReloader *m_tls = nullptr;
     BackendClient *m_backend = nullptr;
     PayeeService *m_payee = nullptr;
     OutboundService *m_outbound = nullptr;
@@ -192,23 +234,25 @@ Pm::Result<ConnectorPorts> Connector::start()
 
     std::optional<Fspiop::Jws::SigningKey> key;
     if (m_config.jwsSign) {
-        if (m_config.jwsSigningKeyPath.isEmpty())
-            return Pm::fail(0, u"JWS_SIGNING_KEY_PATH: required when JWS_SIGN is true"_s);
+        if (m_config.jwsSigningKeyPath.isEmpty()) {
+            return Pm::fail(InvalidSettingError, u"JWS_SIGNING_KEY_PATH: required when JWS_SIGN is "
+                                                 u"true; set it or set JWS_SIGN=false"_s);
+        }
         QFile file(m_config.jwsSigningKeyPath);
         if (!file.open(QIODevice::ReadOnly)) {
-            return Pm::fail(0, u"JWS_SIGNING_KEY_PATH: cannot read '%1': %2"_s.arg(
+            return Pm::fail(InvalidSettingError, u"JWS_SIGNING_KEY_PATH: cannot read '%1': %2"_s.arg(
                                    m_config.jwsSigningKeyPath, file.errorString()));
         }
         auto parsed = Fspiop::Jws::SigningKey::fromPem(file.readAll());
         if (!parsed) {
-            return Pm::fail(0, u"JWS_SIGNING_KEY_PATH: '%1': %2"_s.arg(m_config.jwsSigningKeyPath,
-                                                                      parsed.error().message));
+            return Pm::fail(InvalidSettingError, u"JWS_SIGNING_KEY_PATH: '%1': %2"_s.arg(
+                                   m_config.jwsSigningKeyPath, parsed.error().message));
         }
         key = *parsed;
     }
     if (m_config.validateInboundJws && !m_config.jwsVerificationKeysDirectory.isEmpty()
         && !QDir(m_config.jwsVerificationKeysDirectory).exists()) {
-        return Pm::fail(0, u"JWS_VERIFICATION_KEYS_DIRECTORY: '%1' is not a directory"_s.arg(
+        return Pm::fail(InvalidSettingError, u"JWS_VERIFICATION_KEYS_DIRECTORY: '%1' is not a directory"_s.arg(
                                m_config.jwsVerificationKeysDirectory));
     }
 
@@ -251,6 +295,24 @@ Pm::Result<ConnectorPorts> Connector::start()
     m_ports = *result;
     m_running = true;
     return m_ports;
+}
+
+Pm::Result<bool> Connector::reloadTls()
+{
+    if (!m_running)
+        return Pm::fail(0, u"the connector is not running"_s);
+    Pm::Result<bool> result = false;
+    QMetaObject::invokeMethod(m_anchor, [&] { result = m_core->reloadTls(); }, Qt::BlockingQueuedConnection);
+    return result;
+}
+
+TlsStatus Connector::tlsStatus() const
+{
+    TlsStatus status;
+    if (!m_running)
+        return status;
+    QMetaObject::invokeMethod(m_anchor, [&] { status = m_core->tlsStatus(); }, Qt::BlockingQueuedConnection);
+    return status;
 }
 
 ConnectorActivity Connector::activity() const

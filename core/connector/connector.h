@@ -2,6 +2,7 @@
 
 #include "core/base/result.h"
 #include "core/connector/config.h"
+#include "core/connector/tlsreload.h"
 
 #include <QString>
 
@@ -73,6 +74,16 @@ public:
     ConnectorPorts ports() const { return m_ports; }
     /** A snapshot taken on the service thread (blocks briefly). */
     ConnectorActivity activity() const;
+
+    /**
+     * Reads the TLS files (IN_*, OUT_*) again now and, if they changed and are valid, uses them
+     * for the connections opened from now on; open connections and transfers in flight are not
+     * disturbed. The connector also does this by itself when the files change. Returns whether new
+     * material was taken, or why it was refused (the current material stays). Blocks briefly.
+     */
+    Pm::Result<bool> reloadTls();
+    /** The certificates presented now and the reload counters (blocks briefly). */
+    TlsStatus tlsStatus() const;
     /** The store while running (repositories are usable from any thread), else null. */
     Store::Store *store() const { return m_store.get(); }
     const ConnectorConfig &config() const { return m_config; }

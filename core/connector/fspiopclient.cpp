@@ -1,6 +1,7 @@
 #include "core/connector/fspiopclient.h"
 
 #include "core/connector/metrics.h"
+#include "core/connector/oauth.h"
 #include "core/fspiop/errors.h"
 #include "core/store/store.h"
 
@@ -33,8 +34,13 @@ Store::MessageRecord messageRecord(const FspiopOutgoing &request, const QUrl &ur
     m.kind = request.callback ? Store::MessageKind::Callback : Store::MessageKind::Request;
     m.method = QString::fromLatin1(request.method);
     m.url = url.toString();
-    for (const auto &field : headers.fields())
-        m.headers.append(field);
+    for (const auto &field : headers.fields()) {
+        // Bearer tokens are credentials: the record keeps that one was sent, not its value.
+        if (field.first.compare("authorization", Qt::CaseInsensitive) == 0)
+            m.headers.append({field.first, field.second.left(field.second.indexOf(' ') + 1) + "********"});
+        else
+            m.headers.append(field);
+    }
     m.body = request.body;
     m.at = QDateTime::currentMSecsSinceEpoch();
     return m;
@@ -71,7 +77,13 @@ void FspiopClient::send(FspiopOutgoing request, Done done)
 
     const QString date = Fspiop::currentHttpDate();
     Net::HttpHeaders headers;
-    headers.add("content-type", m_config.resourceVersions.contentType(request.resource).toLatin1());
+    // PATCH /transfers exists from FSPIOP 1.1 on: a connector configured for 1.0 sends it as 1.1.
+    if (request.method == "PATCH"
+        && m_config.resourceVersions.version(request.resource) < Fspiop::Versions::V1_1) {
+        headers.add("content-type", Fspiop::contentType(request.resource, Fspiop::Versions::V1_1).toLatin1());
+    } else {
+        headers.add("content-type", m_config.resourceVersions.contentType(request.resource).toLatin1());
+    }
     headers.add("date", date.toLatin1());
     headers.add("fspiop-source", m_config.dfspId.toUtf8());
     if (!request.destination.isEmpty())
@@ -89,11 +101,11 @@ void FspiopClient::send(FspiopOutgoing request, Done done)
         headers.add("tracestate", trace.tracestate);
     if (!trace.baggage.isEmpty())
         headers.add("baggage", trace.baggage);
-    if (!m_config.oauth.bearerToken.isEmpty())
+    if (!m_tokens && !m_config.oauth.bearerToken.isEmpty())
         headers.add("authorization", "Bearer " + m_config.oauth.bearerToken.toUtf8());
 
     if (!willSign(request)) {
-        transmit(std::move(request), std::move(headers), std::move(url), 0, std::move(done));
+        transmit(std::move(request), std::move(headers), std::move(url), {}, std::move(done));
         return;
     }
 
@@ -118,7 +130,7 @@ void FspiopClient::send(FspiopOutgoing request, Done done)
             headers.add("fspiop-http-method", signedHeaders->httpMethod);
             headers.add("fspiop-uri", signedHeaders->uri);
             headers.add("fspiop-signature", signedHeaders->signature);
-            transmit(std::move(request), std::move(headers), std::move(url), 0, std::move(done));
+            transmit(std::move(request), std::move(headers), std::move(url), {}, std::move(done));
         };
         return deliver;
     };
@@ -134,10 +146,35 @@ void FspiopClient::send(FspiopOutgoing request, Done done)
     });
 }
 
-void FspiopClient::transmit(FspiopOutgoing request, Net::HttpHeaders headers, QUrl url, int attempt,
-                            Done done)
+void FspiopClient::transmit(FspiopOutgoing request, Net::HttpHeaders headers, QUrl url,
+                            Attempts attempts, Done done)
 {
-    if (attempt == 0 && m_store)
+    if (!m_tokens) {
+        transmitNow(std::move(request), std::move(headers), std::move(url), attempts, std::move(done));
+        return;
+    }
+    // Nothing goes to the hub without a token: wait for the first (or the refreshed) one.
+    const auto wait = std::chrono::milliseconds(m_config.http.timeoutMs > 0 ? m_config.http.timeoutMs : 65000);
+    m_tokens->withToken(this, wait,
+                        [this, request = std::move(request), headers = std::move(headers),
+                         url = std::move(url), attempts,
+                         done = std::move(done)](Pm::Result<QByteArray> token) mutable {
+                            if (!token) {
+                                done(Pm::fail(token.error().code,
+                                              u"%1 %2: %3"_s.arg(QString::fromLatin1(request.method),
+                                                                 url.toString(), token.error().message)));
+                                return;
+                            }
+                            headers.set("authorization", "Bearer " + *token);
+                            transmitNow(std::move(request), std::move(headers), std::move(url), attempts,
+                                        std::move(done));
+                        });
+}
+
+void FspiopClient::transmitNow(FspiopOutgoing request, Net::HttpHeaders headers, QUrl url,
+                               Attempts attempts, Done done)
+{
+    if (attempts.network == 0 && attempts.auth == 0 && m_store)
         m_store->messages().append(messageRecord(request, url, headers));
 
     Net::HttpClientRequest http;
@@ -149,7 +186,7 @@ void FspiopClient::transmit(FspiopOutgoing request, Net::HttpHeaders headers, QU
     QElapsedTimer timer;
     timer.start();
     m_http->send(std::move(http), this,
-                 [this, request = std::move(request), headers, url, attempt, done = std::move(done),
+                 [this, request = std::move(request), headers, url, attempts, done = std::move(done),
                   timer](Net::HttpClientResult result) mutable {
                      const double seconds = double(timer.nsecsElapsed()) / 1e9;
                      if (m_metrics) {
@@ -158,12 +195,13 @@ void FspiopClient::transmit(FspiopOutgoing request, Net::HttpHeaders headers, QU
                      }
                      if (!result) {
                          const Net::HttpClientError &e = result.error();
-                         if (!e.requestMayHaveBeenProcessed && attempt < m_config.http.retries) {
+                         if (!e.requestMayHaveBeenProcessed && attempts.network < m_config.http.retries) {
+                             ++attempts.network;
                              QTimer::singleShot(m_config.http.retryDelayMs, this,
                                                 [this, request = std::move(request), headers, url,
-                                                 attempt, done = std::move(done)]() mutable {
+                                                 attempts, done = std::move(done)]() mutable {
                                                      transmit(std::move(request), headers, url,
-                                                              attempt + 1, std::move(done));
+                                                              attempts, std::move(done));
                                                  });
                              return;
                          }
@@ -174,8 +212,22 @@ void FspiopClient::transmit(FspiopOutgoing request, Net::HttpHeaders headers, QU
                          return;
                      }
                      const Net::HttpClientResponse &r = *result;
+                     if (r.status == 401 && m_tokens) {
+                         // The hub refused the token: get a new one; the refused request was not
+                         // processed, so it may be sent again with the new token.
+                         const QByteArray sent = headers.value("authorization").mid(7);
+                         m_tokens->refreshNow(sent);
+                         if (attempts.auth < m_config.oauth.authFailureRetries) {
+                             ++attempts.auth;
+                             transmit(std::move(request), headers, url, attempts, std::move(done));
+                             return;
+                         }
+                     }
                      if (r.status >= 200 && r.status < 300 && r.body.trimmed().isEmpty()) {
-                         done(FspiopSent{url, headers});
+                         Net::HttpHeaders shown = headers;
+                         if (shown.contains("authorization"))
+                             shown.set("authorization", "Bearer ********");
+                         done(FspiopSent{url, shown});
                          return;
                      }
                      int code = Fspiop::ErrorCodes::InternalServerError;

@@ -23,6 +23,7 @@ class Store;
 namespace Pm::Connector {
 
 class Metrics;
+class TokenProvider;
 
 /** One FSPIOP request or callback this connector sends to the hub (or a directly peered DFSP). */
 struct FspiopOutgoing
@@ -80,8 +81,23 @@ public:
     /** True if a request like `request` gets an FSPIOP-Signature (JWS_SIGN, body, method). */
     bool willSign(const FspiopOutgoing &request) const;
 
+    /**
+     * OAuth2 tokens (OAUTH_TOKEN_ENDPOINT): every request then waits for a token and carries it
+     * as `Authorization: Bearer`; a 401 from the hub refreshes the token and, up to
+     * OIDC_AUTH_FAILURE_REQUEST_RETRIES times, re-sends the request (the hub refused it, so it
+     * was not processed). Null: the static OIDC_BEARER_TOKEN, if any. Must outlive the client.
+     */
+    void setTokenProvider(TokenProvider *tokens) { m_tokens = tokens; }
+
 private:
-    void transmit(FspiopOutgoing request, Net::HttpHeaders headers, QUrl url, int attempt, Done done);
+    /** Per-request retry counters. */
+    struct Attempts
+    {
+        int network = 0; ///< re-sends after a network error (HTTP_DEFAULT_RETRIES)
+        int auth = 0;    ///< re-sends after a 401 (OIDC_AUTH_FAILURE_REQUEST_RETRIES)
+    };
+    void transmit(FspiopOutgoing request, Net::HttpHeaders headers, QUrl url, Attempts attempts, Done done);
+    void transmitNow(FspiopOutgoing request, Net::HttpHeaders headers, QUrl url, Attempts attempts, Done done);
 
     ConnectorConfig m_config;
     Net::HttpClient *m_http;
@@ -89,6 +105,7 @@ private:
     Store::Store *m_store;
     QThreadPool *m_pool;
     Metrics *m_metrics;
+    TokenProvider *m_tokens = nullptr;
 };
 
 } // namespace Pm::Connector

@@ -1,4 +1,5 @@
 #include "core/connector/inboundserver.h"
+#include "core/connector/listen_p.h"
 
 #include "core/connector/jsonutil_p.h"
 #include "core/connector/jwskeys.h"
@@ -133,28 +134,27 @@ InboundServer::InboundServer(const ConnectorConfig &config, JwsKeyDirectory *key
 
 InboundServer::~InboundServer() = default;
 
-Pm::Result<quint16> InboundServer::listen()
+void InboundServer::setTlsConfiguration(const QSslConfiguration &tls)
+{
+    if (m_server)
+        m_server->setTlsConfiguration(tls);
+}
+
+Pm::Result<quint16> InboundServer::listen(const std::optional<QSslConfiguration> &tls)
 {
     Net::HttpServerOptions options;
     options.address = m_config.listenAddress;
     options.port = m_config.inboundPort;
     options.maxBodyBytes = qsizetype(std::min<qint64>(m_config.fspiopApiMaxRequestBytes,
                                                       qint64(64) * 1024 * 1024));
-    if (m_config.inboundTls.mutualTls) {
-        auto tls = inboundTlsConfiguration(m_config.inboundTls);
-        if (!tls)
-            return std::unexpected(tls.error());
-        options.tls = *tls;
-    }
+    options.tls = tls;
     m_server = Net::createHttpServer();
     m_server->setHandler([this](Net::HttpRequest request, Net::HttpResponder responder) {
         handle(std::move(request), std::move(responder));
     });
     auto port = m_server->listen(options);
     if (!port) {
-        return Pm::fail(0, u"INBOUND_LISTEN_PORT: cannot listen on %1:%2: %3"_s.arg(
-                               options.address.toString(), QString::number(options.port),
-                               port.error().message));
+        return std::unexpected(Internal::listenError(u"INBOUND_LISTEN_PORT"_s, options, port.error()));
     }
     return *port;
 }
@@ -185,6 +185,21 @@ void InboundServer::handle(Net::HttpRequest request, Net::HttpResponder responde
 
     if (request.path == u"/"_s && request.method == "GET") {
         responder.respond(200, Net::HttpHeaders{{"Content-Type", "application/json"}}, "{\"status\":\"OK\"}");
+        return;
+    }
+
+    // The route first: an unknown path or a method the path does not take is answered as such,
+    // whatever its headers (a DELETE usually has no Content-Type).
+    const RouteMatch match = matchInboundRoute(request.method, request.path);
+    if (match.kind == RouteMatch::Kind::NotFound || match.kind == RouteMatch::Kind::Health) {
+        respondError(responder, 404, errorBody(Fspiop::ErrorCodes::UnknownUri, u"Unknown URI"_s));
+        finish(404);
+        return;
+    }
+    if (match.kind == RouteMatch::Kind::MethodNotAllowed) {
+        const Fspiop::ErrorDefinition def = Fspiop::methodNotAllowed();
+        respondError(responder, 405, errorBody(def.code, def.description));
+        finish(405);
         return;
     }
 
@@ -227,21 +242,7 @@ void InboundServer::handle(Net::HttpRequest request, Net::HttpResponder responde
         body = std::move(*parsed);
     }
 
-    // 4. Route.
-    const RouteMatch match = matchInboundRoute(request.method, request.path);
-    if (match.kind == RouteMatch::Kind::NotFound || match.kind == RouteMatch::Kind::Health) {
-        respondError(responder, 404, errorBody(Fspiop::ErrorCodes::UnknownUri, u"Unknown URI"_s));
-        finish(404);
-        return;
-    }
-    if (match.kind == RouteMatch::Kind::MethodNotAllowed) {
-        const Fspiop::ErrorDefinition def = Fspiop::methodNotAllowed();
-        respondError(responder, 405, errorBody(def.code, def.description));
-        finish(405);
-        return;
-    }
-
-    // 5. Schema of the version the sender declared.
+    // 4. Schema of the version the sender declared.
     const Fspiop::ApiVersion version = checked->contentVersion.value_or(Fspiop::Versions::V1_0);
     if (!match.schemaType.isEmpty() && Fspiop::Schema::hasType(version, match.schemaType)) {
         auto valid = Fspiop::Schema::validate(version, match.schemaType, body);
@@ -252,7 +253,7 @@ void InboundServer::handle(Net::HttpRequest request, Net::HttpResponder responde
         }
     }
 
-    // 6. Acknowledge, record, then work.
+    // 5. Acknowledge, record, then work.
     const bool isRequest = request.method == "POST" || request.method == "GET";
     responder.respond(isRequest ? 202 : 200);
     finish(isRequest ? 202 : 200);

@@ -95,8 +95,13 @@ public:
                   Metrics *metrics, Handler handler, QObject *parent = nullptr);
     ~InboundServer() override;
 
-    /** Creates the socket server on the calling thread and listens; returns the port. */
-    Pm::Result<quint16> listen();
+    /**
+     * Creates the socket server on the calling thread and listens; returns the port. With `tls`
+     * (INBOUND_MUTUAL_TLS_ENABLED) the server is HTTPS and requires a client certificate.
+     */
+    Pm::Result<quint16> listen(const std::optional<QSslConfiguration> &tls);
+    /** TLS material for connections accepted from now on (hot reload). */
+    void setTlsConfiguration(const QSslConfiguration &tls);
     /** Graceful stop (pending answers are still sent). */
     void stopAccepting();
     quint16 port() const;

@@ -1,9 +1,11 @@
 #include "core/connector/outbound.h"
+#include "core/connector/listen_p.h"
 
 #include "core/connector/fspiopclient.h"
 #include "core/connector/jsonutil_p.h"
 #include "core/connector/metrics.h"
 #include "core/fspiop/amount.h"
+#include "core/fspiop/currency.h"
 #include "core/fspiop/datatypes.h"
 #include "core/fspiop/errors.h"
 #include "core/fspiop/ilp.h"
@@ -133,9 +135,7 @@ Pm::Result<quint16> OutboundService::listen()
     });
     auto port = m_server->listen(options);
     if (!port) {
-        return Pm::fail(0, u"OUTBOUND_LISTEN_PORT: cannot listen on %1:%2: %3"_s.arg(
-                               options.address.toString(), QString::number(options.port),
-                               port.error().message));
+        return std::unexpected(Internal::listenError(u"OUTBOUND_LISTEN_PORT"_s, options, port.error()));
     }
     return *port;
 }
@@ -179,8 +179,54 @@ void OutboundService::handle(Net::HttpRequest request, Net::HttpResponder respon
     } else if (seg.size() == 1 && seg[0] == u"simpleTransfers"_s && method == "POST") {
         return postSimpleTransfers(request, std::move(responder));
     }
+    // A known path with a method it does not take is 405, not 404.
+    const bool knownPath = seg.isEmpty()
+                           || (seg[0] == u"transfers"_s && (seg.size() == 1 || seg.size() == 2))
+                           || (seg[0] == u"parties"_s && (seg.size() == 3 || seg.size() == 4))
+                           || (seg.size() == 1 && (seg[0] == u"quotes"_s || seg[0] == u"simpleTransfers"_s));
+    if (knownPath) {
+        QByteArray allowed = "GET";
+        if (!seg.isEmpty() && seg[0] == u"transfers"_s)
+            allowed = seg.size() == 1 ? "POST" : "GET, PUT";
+        else if (!seg.isEmpty() && seg[0] != u"parties"_s)
+            allowed = "POST";
+        responder.respond(405, Net::HttpHeaders{{"Content-Type", "application/json"}, {"Allow", allowed}},
+                          bytes(Json{{"message", s(u"Method %1 not allowed on %2 (allowed: %3)"_s.arg(
+                                                      QString::fromLatin1(method), request.path,
+                                                      QString::fromLatin1(allowed)))},
+                                     {"statusCode", 405}}));
+        return;
+    }
     respondJson(responder, 404, Json{{"message", "Not found"}, {"statusCode", 404}});
 }
+
+namespace {
+
+/** The message for an unknown ISO 4217 code in `field`, or empty when `value` is known. */
+QString currencyProblem(const Json &holder, const char *key, const QString &field)
+{
+    const QString code = str(holder, key);
+    if (code.isEmpty() || Fspiop::isKnownCurrency(code))
+        return {};
+    return u"request body: %1 '%2' is not an ISO 4217 currency code"_s.arg(field, code);
+}
+
+/** Checks every {currency, amount} money object directly inside `object`; first problem or empty. */
+QString moneyProblem(const Json &object, const QString &prefix)
+{
+    if (!object.is_object())
+        return {};
+    for (const auto &[key, value] : object.items()) {
+        if (value.is_object() && value.contains("currency")) {
+            const QString field = prefix + QString::fromStdString(key) + u".currency"_s;
+            if (QString problem = currencyProblem(value, "currency", field); !problem.isEmpty())
+                return problem;
+        }
+    }
+    return {};
+}
+
+} // namespace
 
 // ---------------------------------------------------------------------------------------------
 // POST /transfers
@@ -203,6 +249,8 @@ void OutboundService::postTransfers(const Net::HttpRequest &request, Net::HttpRe
     }
     if (str(body, "amountType") != u"SEND"_s && str(body, "amountType") != u"RECEIVE"_s)
         return respondJson(responder, 400, validationError(u"request body: amountType must be SEND or RECEIVE"_s));
+    if (QString problem = currencyProblem(body, "currency", u"currency"_s); !problem.isEmpty())
+        return respondJson(responder, 400, validationError(problem));
     if (auto amount = Fspiop::Amount::parse(str(body, "amount"), u"amount"); !amount)
         return respondJson(responder, 400, validationError(u"request body: "_s + amount.error().message));
     if (body.value("skipPartyLookup", false) == true && str(body["to"], "fspId").isEmpty())
@@ -493,7 +541,33 @@ void OutboundService::onFulfil(const std::shared_ptr<Transfer> &t, const Callbac
         if (!Fspiop::Ilp::checkFulfilment(str(m.body, "fulfilment").toStdString(), condition))
             return fail(t, 500, u"Invalid fulfilment received from peer DFSP."_s);
     }
+    if (state == u"RESERVED"_s && m_config.sendFinalNotificationIfRequested)
+        sendFinalNotification(t);
     succeed(t);
+}
+
+void OutboundService::sendFinalNotification(const std::shared_ptr<Transfer> &t)
+{
+    // The payee reserved and waits for the final state; without a hub in between (direct
+    // peering, tests) this connector tells it, as the reference does.
+    Json patch = Json::object();
+    patch["completedTimestamp"] = s(nowIso());
+    patch["transferState"] = "COMMITTED";
+    const QByteArray body = bytes(patch);
+    FspiopOutgoing out;
+    out.method = "PATCH";
+    out.resource = u"transfers"_s;
+    out.path = u"/transfers/"_s + t->id;
+    out.body = body;
+    out.destination = str(t->model, "quoteResponseSource");
+    out.transferId = t->id;
+    out.correlationId = t->id;
+    const QString id = t->id;
+    m_fspiop->send(std::move(out), [id](Pm::Result<FspiopSent> r) {
+        if (!r)
+            qCWarning(lcOutbound, "transfer %s: PATCH /transfers failed: %s", qUtf8Printable(id),
+                      qUtf8Printable(r.error().message));
+    });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -863,6 +937,8 @@ void OutboundService::postQuotes(const Net::HttpRequest &request, Net::HttpRespo
     const Json *q = parsed ? obj(*parsed, "quotesPostRequest") : nullptr;
     if (!q || str(*parsed, "fspId").isEmpty() || str(*q, "quoteId").isEmpty())
         return respondJson(responder, 400, validationError(u"request body needs fspId and quotesPostRequest.quoteId"_s));
+    if (QString problem = moneyProblem(*q, u"quotesPostRequest."_s); !problem.isEmpty())
+        return respondJson(responder, 400, validationError(problem));
     const QString quoteId = str(*q, "quoteId");
     asyncToSync(m_fspiop, m_waiters, m_config.requestProcessingTimeoutSeconds * 1000, u"quotes"_s,
                 u"qt_"_s + quoteId, quoteId, str(*parsed, "fspId"), *q, "quotes",
@@ -875,6 +951,8 @@ void OutboundService::postSimpleTransfers(const Net::HttpRequest &request, Net::
     const Json *p = parsed ? obj(*parsed, "transfersPostRequest") : nullptr;
     if (!p || str(*parsed, "fspId").isEmpty() || str(*p, "transferId").isEmpty())
         return respondJson(responder, 400, validationError(u"request body needs fspId and transfersPostRequest.transferId"_s));
+    if (QString problem = moneyProblem(*p, u"transfersPostRequest."_s); !problem.isEmpty())
+        return respondJson(responder, 400, validationError(problem));
     const QString transferId = str(*p, "transferId");
     asyncToSync(m_fspiop, m_waiters, m_config.requestProcessingTimeoutSeconds * 1000, u"transfers"_s,
                 u"tf_"_s + transferId, transferId, str(*parsed, "fspId"), *p, "transfer",

@@ -81,6 +81,8 @@ private:
     void onQuote(const std::shared_ptr<Transfer> &t, const CallbackMessage &message);
     void executeTransfer(const std::shared_ptr<Transfer> &t);
     void onFulfil(const std::shared_ptr<Transfer> &t, const CallbackMessage &message);
+    /** SEND_FINAL_NOTIFICATION_IF_REQUESTED: PATCH /transfers/{id} COMMITTED to the payee. */
+    void sendFinalNotification(const std::shared_ptr<Transfer> &t);
     void pause(const std::shared_ptr<Transfer> &t, const QString &state);
     void succeed(const std::shared_ptr<Transfer> &t);
     void fail(const std::shared_ptr<Transfer> &t, int httpStatus, const QString &message,

@@ -10,6 +10,7 @@
 #include <QCryptographicHash>
 #include <QDateTime>
 #include <QTimeZone>
+#include <QTimer>
 #include <QLoggingCategory>
 
 using namespace Qt::StringLiterals;
@@ -182,7 +183,11 @@ PayeeService::PayeeService(const ConnectorConfig &config, FspiopClient *fspiop,
 {
 }
 
-PayeeService::~PayeeService() = default;
+PayeeService::~PayeeService()
+{
+    for (const PatchWait &w : std::as_const(m_patchWaits))
+        delete w.timer;
+}
 
 void PayeeService::handle(const InboundMessage &message)
 {
@@ -465,7 +470,7 @@ void PayeeService::failTransfer(const InboundMessage &trigger, Store::TransferRe
     });
 }
 
-void PayeeService::postTransfers(const InboundMessage &m)
+void PayeeService::postTransfers(const InboundMessage &m, bool backendAsked)
 {
     const Json &p = m.body;
     const QString transferId = str(p, "transferId");
@@ -489,6 +494,10 @@ void PayeeService::postTransfers(const InboundMessage &m)
             return sendCallback(m, path + u"/error"_s,
                                 QByteArray::fromStdString(model["errorCallback"].get<std::string>()), transferId);
         }
+        // Stored just before the backend was called and not in flight: this process restarted
+        // after that point, so the backend may already have the transfer. Ask, never post twice.
+        if ((*existing)->state == u"PREPARE_RECEIVED"_s && !backendAsked)
+            return askBackendAfterRestart(m, **existing);
     }
 
     // Which quote: transferId == transactionId, unless the packet is to say.
@@ -606,45 +615,177 @@ void PayeeService::postTransfers(const InboundMessage &m)
             if (r->empty || !r->body.is_object())
                 return failTransfer(m, record, Pm::Error{Codes::InternalServerError,
                                                          u"backend POST /transfers gave no answer"_s, {}});
-            const Json &answer = r->body;
-            QString state = str(answer, "transferState");
-            if (state.isEmpty())
-                state = m_config.reserveNotification ? u"RESERVED"_s : u"COMMITTED"_s;
-            if (state != u"RESERVED"_s && state != u"COMMITTED"_s)
-                return failTransfer(m, record, Pm::Error{Codes::PayeeRejectedTransaction,
-                    u"backend answered transferState %1"_s.arg(state), {}});
-            QString completed = str(answer, "completedTimestamp");
-            if (completed.isEmpty())
-                completed = nowIso();
-            const QString beFulfilment = str(answer, "fulfilment");
-            Json fulfil = Json::object();
-            fulfil["completedTimestamp"] = s(completed);
-            fulfil["transferState"] = s(state);
-            fulfil["fulfilment"] = beFulfilment.isEmpty() ? fulfilment : s(beFulfilment);
-            if (answer.contains("extensionList")) {
-                if (auto nested = nestExtensions(answer["extensionList"]))
-                    fulfil["extensionList"] = *nested;
-            }
-            const QByteArray fulfilBytes = bytes(fulfil);
-            Json model = modelOf(record);
-            model["fulfil"] = Json{{"body", fulfil}};
-            model["fulfilCallback"] = fulfilBytes.toStdString();
-            model["homeTransactionId"] = answer.value("homeTransactionId", Json());
-            const bool committed = state == u"COMMITTED"_s;
-            model["currentState"] = committed ? "COMPLETED" : "RESERVED";
-            record.state = committed ? u"COMPLETED"_s : u"RESERVED"_s;
-            record.status = committed ? Store::TransferStatus::Completed : Store::TransferStatus::Pending;
-            record.homeTransactionId = str(answer, "homeTransactionId");
-            record.ilpFulfilment = QString::fromStdString(fulfil["fulfilment"].get<std::string>());
-            record.updatedAt = nowMs();
-            record.model = bytes(model);
-            const QString id = record.id;
-            m_store->transfers().upsert(std::move(record), this, [this, m, path, fulfilBytes, id](const Pm::Result<void> &) {
-                m_transfersInFlight.remove(id);
-                sendCallback(m, path, fulfilBytes, id);
-            });
+            answerTransfer(m, std::move(record), fulfilment, path, r->body);
         });
     });
+}
+
+void PayeeService::askBackendAfterRestart(const InboundMessage &m, const Store::TransferRecord &record)
+{
+    const QString path = u"/transfers/"_s + record.id;
+    m_transfersInFlight.insert(record.id);
+    m_backend->request("GET", path, std::nullopt, [this, m, record, path](Pm::Result<BackendResponse> r) {
+        m_transfersInFlight.remove(record.id);
+        if (r && r->status == 404)
+            return postTransfers(m, true); // the backend never got it: post it now
+        if (!r)
+            return failTransfer(m, record, r.error());
+        if (r->status < 200 || r->status >= 300 || !r->body.is_object())
+            return failTransfer(m, record, backendErrorToFspiop(*r, u"backend GET /transfers"_s));
+        qCInfo(lcPayee, "POST /transfers %s again after a restart: settled from the backend's GET",
+               qUtf8Printable(record.id));
+        std::string fulfilment = record.ilpFulfilment.toStdString();
+        if (fulfilment.empty()) {
+            auto f = m_ilp.fulfilmentForPacket(str(m.body, "ilpPacket").toStdString());
+            if (!f)
+                return failTransfer(m, record, f.error());
+            fulfilment = *f;
+        }
+        answerTransfer(m, record, fulfilment, path, r->body);
+    });
+}
+
+void PayeeService::answerTransfer(const InboundMessage &m, Store::TransferRecord record,
+                                  const std::string &fulfilment, const QString &path, const Json &answer)
+{
+    QString state = str(answer, "transferState");
+    if (state.isEmpty())
+        state = m_config.reserveNotification ? u"RESERVED"_s : u"COMMITTED"_s;
+    if (state != u"RESERVED"_s && state != u"COMMITTED"_s)
+        return failTransfer(m, record, Pm::Error{Codes::PayeeRejectedTransaction,
+            u"backend answered transferState %1"_s.arg(state), {}});
+    QString completed = str(answer, "completedTimestamp");
+    if (completed.isEmpty())
+        completed = nowIso();
+    const QString beFulfilment = str(answer, "fulfilment");
+    Json fulfil = Json::object();
+    fulfil["completedTimestamp"] = s(completed);
+    fulfil["transferState"] = s(state);
+    fulfil["fulfilment"] = beFulfilment.isEmpty() ? fulfilment : s(beFulfilment);
+    if (answer.contains("extensionList")) {
+        if (auto nested = nestExtensions(answer["extensionList"]))
+            fulfil["extensionList"] = *nested;
+    }
+    const QByteArray fulfilBytes = bytes(fulfil);
+    Json model = modelOf(record);
+    model["fulfil"] = Json{{"body", fulfil}};
+    model["fulfilCallback"] = fulfilBytes.toStdString();
+    model["homeTransactionId"] = answer.value("homeTransactionId", Json());
+    const bool committed = state == u"COMMITTED"_s;
+    model["currentState"] = committed ? "COMPLETED" : "RESERVED";
+    record.state = committed ? u"COMPLETED"_s : u"RESERVED"_s;
+    record.status = committed ? Store::TransferStatus::Completed : Store::TransferStatus::Pending;
+    record.homeTransactionId = str(answer, "homeTransactionId");
+    record.ilpFulfilment = QString::fromStdString(fulfil["fulfilment"].get<std::string>());
+    record.updatedAt = nowMs();
+    record.model = bytes(model);
+    const QString id = record.id;
+    m_store->transfers().upsert(std::move(record), this,
+                                [this, m, path, fulfilBytes, id, committed](const Pm::Result<void> &) {
+        m_transfersInFlight.remove(id);
+        sendCallback(m, path, fulfilBytes, id);
+        // Reserved, not committed: the hub tells the final state with PATCH /transfers/{id}.
+        if (!committed)
+            armPatchGrace(id, m.trace);
+    });
+}
+
+// ---------------------------------------------------------------------------------------------
+// PATCH grace timer: a RESERVED transfer whose PATCH does not come is asked about.
+
+namespace {
+/** GET /transfers/{id} retries after the first, as the reference's default (3). */
+constexpr int kTransferStateRetries = 3;
+} // namespace
+
+void PayeeService::armPatchGrace(const QString &id, const std::optional<Fspiop::TraceContext> &trace)
+{
+    if (m_config.patchNotificationGraceTimeMs <= 0)
+        return;
+    cancelPatchGrace(id);
+    PatchWait wait;
+    wait.trace = trace;
+    wait.timer = new QTimer(this);
+    wait.timer->setSingleShot(true);
+    connect(wait.timer, &QTimer::timeout, this, [this, id] { askTransferState(id); });
+    wait.timer->start(m_config.patchNotificationGraceTimeMs);
+    m_patchWaits.insert(id, wait);
+}
+
+void PayeeService::cancelPatchGrace(const QString &id)
+{
+    if (auto it = m_patchWaits.find(id); it != m_patchWaits.end()) {
+        delete it->timer;
+        m_patchWaits.erase(it);
+    }
+}
+
+void PayeeService::askTransferState(const QString &id)
+{
+    auto it = m_patchWaits.find(id);
+    if (it == m_patchWaits.end())
+        return;
+    if (it->getsSent > kTransferStateRetries) {
+        qCWarning(lcPayee, "transfer %s: no PATCH and no answer to GET /transfers; it stays RESERVED",
+                  qUtf8Printable(id));
+        cancelPatchGrace(id);
+        return;
+    }
+    ++it->getsSent;
+    qCInfo(lcPayee, "transfer %s: no PATCH within %d ms, asking the hub (GET /transfers, attempt %d)",
+           qUtf8Printable(id), m_config.patchNotificationGraceTimeMs, it->getsSent);
+    FspiopOutgoing out;
+    out.method = "GET";
+    out.resource = u"transfers"_s;
+    out.path = u"/transfers/"_s + id;
+    out.trace = it->trace;
+    out.transferId = id;
+    out.correlationId = id;
+    // Asked again if the answer does not come within REQUEST_PROCESSING_TIMEOUT_SECONDS.
+    it->timer->start(m_config.requestProcessingTimeoutSeconds * 1000);
+    m_fspiop->send(std::move(out), [id](Pm::Result<FspiopSent> r) {
+        if (!r)
+            qCWarning(lcPayee, "transfer %s: GET /transfers failed: %s", qUtf8Printable(id),
+                      qUtf8Printable(r.error().message));
+    });
+}
+
+bool PayeeService::transferStateCallback(const QString &id, const CallbackMessage &message)
+{
+    auto it = m_patchWaits.find(id);
+    if (it == m_patchWaits.end())
+        return false;
+    if (message.isError) {
+        cancelPatchGrace(id);
+        Json final{{"transferState", "ABORTED"}};
+        notifyFinal(id, final, Json{{"httpStatusCode", 500}, {"mojaloopError", message.body}});
+        return true;
+    }
+    const QString state = str(message.body, "transferState");
+    if (state != u"COMMITTED"_s && state != u"ABORTED"_s)
+        return true; // not final yet (RESERVED, RECEIVED): the timer asks again
+    cancelPatchGrace(id);
+    Json final = Json::object();
+    copyIf(final, message.body, "completedTimestamp");
+    final["transferState"] = s(state);
+    copyIf(final, message.body, "extensionList");
+    notifyFinal(id, final, Json());
+    return true;
+}
+
+int PayeeService::recover()
+{
+    auto list = m_store->transfers().unfinished(Store::Direction::Inbound);
+    if (!list)
+        return 0;
+    int armed = 0;
+    for (const Store::TransferRecord &record : *list) {
+        if (record.state == u"RESERVED"_s) {
+            armPatchGrace(record.id, std::nullopt);
+            ++armed;
+        }
+    }
+    return armed;
 }
 
 void PayeeService::getTransfers(const InboundMessage &m)
@@ -677,22 +818,30 @@ void PayeeService::getTransfers(const InboundMessage &m)
 
 void PayeeService::patchTransfers(const InboundMessage &m)
 {
-    auto rec = m_store->transfers().get(m.id);
+    cancelPatchGrace(m.id);
+    notifyFinal(m.id, m.body, Json());
+}
+
+void PayeeService::notifyFinal(const QString &id, Json final, const Json &lastError)
+{
+    auto rec = m_store->transfers().get(id);
     if (!rec || !rec->has_value() || (*rec)->direction != Store::Direction::Inbound) {
-        qCWarning(lcPayee, "PATCH /transfers/%s for no inbound transfer: ignored", qUtf8Printable(m.id));
+        qCWarning(lcPayee, "PATCH /transfers/%s for no inbound transfer: ignored", qUtf8Printable(id));
         return;
     }
     Store::TransferRecord record = **rec;
     Json model = modelOf(record);
-    Json final = m.body;
     if (const Json *ext = obj(final, "extensionList"))
         final["extensionList"] = flattenExtensions(*ext);
-    const QString state = str(m.body, "transferState");
-    const QString current = state == u"COMMITTED"_s ? u"COMPLETED"_s
-                            : state == u"ABORTED"_s ? u"ABORTED"_s
-                                                    : u"ERROR_OCCURRED"_s;
+    const QString state = str(final, "transferState");
+    const QString current = !lastError.is_null()          ? u"ERROR_OCCURRED"_s
+                            : state == u"COMMITTED"_s ? u"COMPLETED"_s
+                            : state == u"ABORTED"_s   ? u"ABORTED"_s
+                                                      : u"ERROR_OCCURRED"_s;
     model["finalNotification"] = final;
     model["currentState"] = s(current);
+    if (!lastError.is_null())
+        model["lastError"] = lastError;
     record.state = current;
     record.status = current == u"COMPLETED"_s ? Store::TransferStatus::Completed : Store::TransferStatus::Failed;
     record.updatedAt = nowMs();
@@ -706,7 +855,6 @@ void PayeeService::patchTransfers(const InboundMessage &m)
                             "currentState", "homeTransactionId", "initiatedTimestamp", "lastError"}) {
         copyIf(notification, model, key);
     }
-    const QString id = record.id;
     m_store->transfers().upsert(std::move(record), this, [this, id, notification](const Pm::Result<void> &) {
         m_backend->request("PUT", u"/transfers/"_s + id, notification, m_backend->notificationRetry(),
                            [id](Pm::Result<BackendResponse> r) {

@@ -4,6 +4,13 @@
 #include <QSslCertificate>
 #include <QSslKey>
 
+#include <openssl/bio.h>
+#include <openssl/evp.h>
+#include <openssl/pem.h>
+#include <openssl/x509.h>
+
+#include <memory>
+
 using namespace Qt::StringLiterals;
 
 namespace Pm::Connector {
@@ -14,7 +21,7 @@ Pm::Result<QByteArray> readFile(const QString &path, const QString &setting)
 {
     QFile file(path);
     if (!file.open(QIODevice::ReadOnly))
-        return Pm::fail(0, u"%1: cannot read '%2': %3"_s.arg(setting, path, file.errorString()));
+        return Pm::fail(InvalidSettingError, u"%1: cannot read '%2': %3"_s.arg(setting, path, file.errorString()));
     return file.readAll();
 }
 
@@ -27,10 +34,31 @@ Pm::Result<QList<QSslCertificate>> readCas(const QStringList &paths, const QStri
             return std::unexpected(pem.error());
         const QList<QSslCertificate> certs = QSslCertificate::fromData(*pem, QSsl::Pem);
         if (certs.isEmpty())
-            return Pm::fail(0, u"%1: '%2' holds no PEM certificate"_s.arg(setting, path));
+            return Pm::fail(InvalidSettingError, u"%1: '%2' holds no PEM certificate"_s.arg(setting, path));
         cas += certs;
     }
     return cas;
+}
+
+template<class T, void (*F)(T *)>
+struct OsslDeleter
+{
+    void operator()(T *p) const { F(p); }
+};
+using BioPtr = std::unique_ptr<BIO, OsslDeleter<BIO, &BIO_free_all>>;
+using X509Ptr = std::unique_ptr<X509, OsslDeleter<X509, &X509_free>>;
+using EvpPkeyPtr = std::unique_ptr<EVP_PKEY, OsslDeleter<EVP_PKEY, &EVP_PKEY_free>>;
+
+/** True when the first certificate of `certPem` holds the public half of `keyPem`. */
+bool keyMatchesCertificate(const QByteArray &certPem, const QByteArray &keyPem)
+{
+    BioPtr certBio(BIO_new_mem_buf(certPem.constData(), int(certPem.size())));
+    BioPtr keyBio(BIO_new_mem_buf(keyPem.constData(), int(keyPem.size())));
+    if (!certBio || !keyBio)
+        return false;
+    X509Ptr cert(PEM_read_bio_X509(certBio.get(), nullptr, nullptr, nullptr));
+    EvpPkeyPtr key(PEM_read_bio_PrivateKey(keyBio.get(), nullptr, nullptr, nullptr));
+    return cert && key && X509_check_private_key(cert.get(), key.get()) == 1;
 }
 
 Pm::Result<std::pair<QSslCertificate, QSslKey>> readIdentity(const QString &certPath,
@@ -43,7 +71,7 @@ Pm::Result<std::pair<QSslCertificate, QSslKey>> readIdentity(const QString &cert
         return std::unexpected(certPem.error());
     const QList<QSslCertificate> certs = QSslCertificate::fromData(*certPem, QSsl::Pem);
     if (certs.isEmpty())
-        return Pm::fail(0, u"%1: '%2' holds no PEM certificate"_s.arg(certSetting, certPath));
+        return Pm::fail(InvalidSettingError, u"%1: '%2' holds no PEM certificate"_s.arg(certSetting, certPath));
     auto keyPem = readFile(keyPath, keySetting);
     if (!keyPem)
         return std::unexpected(keyPem.error());
@@ -51,7 +79,11 @@ Pm::Result<std::pair<QSslCertificate, QSslKey>> readIdentity(const QString &cert
     if (key.isNull())
         key = QSslKey(*keyPem, QSsl::Ec, QSsl::Pem, QSsl::PrivateKey);
     if (key.isNull())
-        return Pm::fail(0, u"%1: '%2' holds no unencrypted RSA or EC private key"_s.arg(keySetting, keyPath));
+        return Pm::fail(InvalidSettingError, u"%1: '%2' holds no unencrypted RSA or EC private key"_s.arg(keySetting, keyPath));
+    if (!keyMatchesCertificate(*certPem, *keyPem)) {
+        return Pm::fail(InvalidSettingError, u"%1: '%2' is not the key of the certificate in %3 ('%4')"_s.arg(
+                                                 keySetting, keyPath, certSetting, certPath));
+    }
     return std::pair{certs.first(), key};
 }
 

@@ -122,6 +122,8 @@ private slots:
         writeJson(u"xof-response.json"_s, xof);
         writeFile(u"malformed.json"_s, "{\"quoteId\": \"x\",");
         writeFile(u"secret.txt"_s, m_secret.toUtf8() + '\n');
+        writeFile(u"empty-secret.txt"_s, "\n");
+        writeFile(u"malformed-lines.json"_s, "{\n  \"quoteId\": \"x\",\n  \"amount\": nope\n}\n");
     }
 
     void buildMatchesVector_data()
@@ -188,7 +190,7 @@ private slots:
                          m_dir.filePath(u"100.50-USD-response.json"_s))
             << 1
             << u"pm-connector: ilp build: quoteResponse.transferAmount.amount: '100.50' has a "
-               u"trailing zero\n"_s;
+               u"trailing zero (write it as '100.5')\n"_s;
         const QString missing = m_dir.filePath(u"nope.json"_s);
         QTest::newRow("missing file")
             << buildArgs(u"1"_s, missing, response) << 2
@@ -208,7 +210,19 @@ private slots:
                                     << u"pm-connector: ilp build: --version is required\n"_s;
         QTest::newRow("unknown option")
             << QStringList{u"ilp"_s, u"build"_s, u"--colour"_s} << 2
-            << u"pm-connector: ilp build: Unknown option 'colour'.\n"_s;
+            << u"pm-connector: ilp build: Unknown option '--colour' (see --help)\n"_s;
+        QStringList emptySecret = buildArgs(u"1"_s, request, response);
+        emptySecret[emptySecret.indexOf(u"--secret"_s) + 1] = QString();
+        QTest::newRow("empty secret")
+            << emptySecret << 2 << u"pm-connector: ilp build: the ILP secret is empty (--secret)\n"_s;
+        QStringList emptySecretFile = buildArgs(u"1"_s, request, response);
+        const qsizetype at = emptySecretFile.indexOf(u"--secret"_s);
+        emptySecretFile[at] = u"--secret-file"_s;
+        emptySecretFile[at + 1] = m_dir.filePath(u"empty-secret.txt"_s);
+        QTest::newRow("empty secret file")
+            << emptySecretFile << 2
+            << u"pm-connector: ilp build: the ILP secret is empty (secret file '%1')\n"_s.arg(
+                   m_dir.filePath(u"empty-secret.txt"_s));
         QTest::newRow("unknown subcommand")
             << QStringList{u"ilp"_s, u"sign"_s} << 2
             << u"pm-connector: ilp: unknown command 'sign' (build, decode or check)\n"_s;
@@ -230,10 +244,16 @@ private slots:
         const Outcome o = run(buildArgs(u"1"_s, m_dir.filePath(u"malformed.json"_s),
                                         m_dir.filePath(u"100.5-USD-response.json"_s)));
         QCOMPARE(o.code, 2);
-        QVERIFY(o.err.startsWith(u"pm-connector: ilp build: quote request '"_s));
-        QVERIFY(o.err.contains(u"is not valid JSON"_s));
-        QCOMPARE(o.err.count(u'\n'), 1);
-        QVERIFY(o.err.endsWith(u'\n'));
+        QCOMPARE(o.err, u"pm-connector: ilp build: quote request '%1' is not valid JSON (it ends "
+                        u"too early, line 1)\n"_s.arg(m_dir.filePath(u"malformed.json"_s)));
+
+        // Line and column of the character where the text stopped being JSON (the "o" of "nope");
+        // no library text.
+        const Outcome lines = run(buildArgs(u"1"_s, m_dir.filePath(u"malformed-lines.json"_s),
+                                            m_dir.filePath(u"100.5-USD-response.json"_s)));
+        QCOMPARE(lines.code, 2);
+        QCOMPARE(lines.err, u"pm-connector: ilp build: quote request '%1' is not valid JSON (line 3, "
+                            u"column 14)\n"_s.arg(m_dir.filePath(u"malformed-lines.json"_s)));
     }
 
     void decodeVectorPackets_data()
@@ -321,6 +341,16 @@ private slots:
         o = run({u"ilp"_s, u"check"_s, u"--fulfilment"_s, f, u"--condition"_s, u"#"_s});
         QCOMPARE(o.code, 2);
         QCOMPARE(o.err, u"pm-connector: ilp check: --condition is not base64url\n"_s);
+
+        // A padded or wrong-length condition is reported as such, not as a mismatch.
+        o = run({u"ilp"_s, u"check"_s, u"--fulfilment"_s, f, u"--condition"_s, c + u"="_s});
+        QCOMPARE(o.code, 2);
+        QCOMPARE(o.err, u"pm-connector: ilp check: --condition must be 32 bytes base64url without "
+                        u"padding, got 32 bytes with '=' padding\n"_s);
+        o = run({u"ilp"_s, u"check"_s, u"--fulfilment"_s, f, u"--condition"_s, c.left(40)});
+        QCOMPARE(o.code, 2);
+        QCOMPARE(o.err, u"pm-connector: ilp check: --condition must be 32 bytes base64url without "
+                        u"padding, got 30 bytes\n"_s);
 
         o = run({u"ilp"_s, u"check"_s, u"--fulfilment"_s, f});
         QCOMPARE(o.code, 2);

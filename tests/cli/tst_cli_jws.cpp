@@ -242,6 +242,40 @@ private slots:
             << u"no FSPIOP resource"_s;
         QTest::newRow("sign: stray argument")
             << sign + QStringList{u"--key"_s, priv, u"--body"_s, body, u"extra"_s} << u"unexpected argument"_s;
+        const QString notJson = write(u"not-json.txt"_s, "amount=100"_ba);
+        const QStringList signWith = {u"jws"_s, u"sign"_s, u"--key"_s, priv, u"--uri"_s, u"/quotes/1"_s,
+                                      u"--body"_s, body};
+        QTest::newRow("sign: date not RFC 1123")
+            << signWith + QStringList{u"--method"_s, u"PUT"_s, u"--source"_s, u"payeefsp"_s, u"--date"_s,
+                                      u"2025-01-01T00:00:00Z"_s}
+            << u"jws sign: --date '2025-01-01T00:00:00Z' is not an RFC 1123 date such as "
+               u"'Wed, 01 Jan 2025 00:00:00 GMT'"_s;
+        QTest::newRow("sign: weekday does not match the date")
+            << signWith + QStringList{u"--method"_s, u"PUT"_s, u"--source"_s, u"payeefsp"_s, u"--date"_s,
+                                      u"Mon, 01 Jan 2025 00:00:00 GMT"_s}
+            << u"is not an RFC 1123 date"_s;
+        QTest::newRow("sign: GET is not signed")
+            << signWith + QStringList{u"--method"_s, u"GET"_s, u"--source"_s, u"payeefsp"_s}
+            << u"jws sign: --method 'GET': FSPIOP signs only POST, PUT and PATCH requests"_s;
+        QTest::newRow("sign: DELETE is not signed")
+            << signWith + QStringList{u"--method"_s, u"DELETE"_s, u"--source"_s, u"payeefsp"_s}
+            << u"FSPIOP signs only POST, PUT and PATCH"_s;
+        QTest::newRow("sign: source with a blank")
+            << signWith + QStringList{u"--method"_s, u"PUT"_s, u"--source"_s, u"payee fsp"_s}
+            << u"jws sign: --source 'payee fsp' contains a blank"_s;
+        QTest::newRow("sign: source too long")
+            << signWith + QStringList{u"--method"_s, u"PUT"_s, u"--source"_s, QString(33, u'a')}
+            << u"--source"_s;
+        QTest::newRow("sign: empty destination")
+            << signWith + QStringList{u"--method"_s, u"PUT"_s, u"--source"_s, u"payeefsp"_s,
+                                      u"--destination"_s, QString()}
+            << u"--destination"_s;
+        QTest::newRow("sign: body not JSON")
+            << QStringList{u"jws"_s, u"sign"_s, u"--key"_s, priv, u"--uri"_s, u"/quotes/1"_s, u"--method"_s,
+                           u"PUT"_s, u"--source"_s, u"payeefsp"_s, u"--body"_s, notJson}
+            << u"jws sign: body '%1' is not JSON (malformed JSON"_s.arg(notJson);
+        QTest::newRow("sign: unknown option keeps its dashes")
+            << sign + QStringList{u"--bogus"_s} << u"jws sign: Unknown option '--bogus' (see --help)"_s;
         QTest::newRow("jws: no subcommand") << QStringList{u"jws"_s} << u"missing subcommand"_s;
         QTest::newRow("jws: unknown subcommand") << QStringList{u"jws"_s, u"check"_s} << u"unknown subcommand"_s;
     }

@@ -20,6 +20,9 @@ private slots:
     void runsAndStopsOnSigterm();
     void invalidSettingExits2();
     void portInUseIsOneLine();
+    void requiredSettingsAloneNeedTheSigningKey();
+    void unusableKeyFileExits2();
+    void unknownOptionKeepsItsDashes();
 
 private:
     static QString binary() { return QStringLiteral(PM_BINARY_DIR) + u"/app/cli/pm-connector"_s; }
@@ -96,7 +99,61 @@ void TestCliRun::portInUseIsOneLine()
     QVERIFY(p.waitForFinished(10000));
     QCOMPARE(p.exitCode(), 1);
     const QStringList errors = QString::fromUtf8(p.readAllStandardError()).trimmed().split(u'\n');
-    QVERIFY2(errors.last().startsWith(u"pm-connector: INBOUND_LISTEN_PORT"_s), qPrintable(errors.last()));
+    const QString expected = u"pm-connector: INBOUND_LISTEN_PORT: cannot listen on 127.0.0.1:%1: "_s.arg(
+        busy.serverPort());
+    QVERIFY2(errors.last().startsWith(expected), qPrintable(errors.last()));
+    // The cause once: the address is not repeated by a second layer of the message.
+    QCOMPARE(errors.last().count(u"127.0.0.1:%1"_s.arg(busy.serverPort())), 1);
+    QVERIFY2(errors.last().size() > expected.size(), qPrintable(errors.last())); // the OS's reason
+}
+
+void TestCliRun::requiredSettingsAloneNeedTheSigningKey()
+{
+    // JWS_SIGN defaults to true: the required settings alone are refused at load time, exit 2.
+    QTemporaryDir dir;
+    QProcess p;
+    QProcessEnvironment env = baseEnvironment();
+    env.remove(u"JWS_SIGN"_s);
+    p.setProcessEnvironment(env);
+    p.start(binary(), {u"run"_s, u"--data-dir"_s, dir.path()});
+    QVERIFY(p.waitForFinished(10000));
+    QCOMPARE(p.exitCode(), 2);
+    QCOMPARE(QString::fromUtf8(p.readAllStandardError()),
+             u"pm-connector: JWS_SIGNING_KEY_PATH: required when JWS_SIGN is true; set it or set "
+             u"JWS_SIGN=false\n"_s);
+    QVERIFY(!QFile::exists(dir.filePath(u"connector.sqlite"_s)));
+}
+
+void TestCliRun::unusableKeyFileExits2()
+{
+    QTemporaryDir dir;
+    const QString key = dir.filePath(u"key.pem"_s);
+    QFile f(key);
+    QVERIFY(f.open(QIODevice::WriteOnly));
+    f.write("not a key\n");
+    f.close();
+    QProcess p;
+    QProcessEnvironment env = baseEnvironment();
+    env.insert(u"JWS_SIGN"_s, u"true"_s);
+    env.insert(u"JWS_SIGNING_KEY_PATH"_s, key);
+    p.setProcessEnvironment(env);
+    p.start(binary(), {u"run"_s, u"--data-dir"_s, dir.filePath(u"data"_s)});
+    QVERIFY(p.waitForFinished(10000));
+    QCOMPARE(p.exitCode(), 2);
+    const QString err = QString::fromUtf8(p.readAllStandardError()).trimmed();
+    QVERIFY2(err.startsWith(u"pm-connector: JWS_SIGNING_KEY_PATH: '%1': "_s.arg(key)), qPrintable(err));
+    QCOMPARE(err.count(u'\n'), 0);
+}
+
+void TestCliRun::unknownOptionKeepsItsDashes()
+{
+    QProcess p;
+    p.setProcessEnvironment(baseEnvironment());
+    p.start(binary(), {u"run"_s, u"--bogus"_s});
+    QVERIFY(p.waitForFinished(10000));
+    QCOMPARE(p.exitCode(), 2);
+    QCOMPARE(QString::fromUtf8(p.readAllStandardError()),
+             u"pm-connector: run: Unknown option '--bogus' (see --help)\n"_s);
 }
 
 QTEST_GUILESS_MAIN(TestCliRun)

@@ -59,11 +59,13 @@ private:
         return path;
     }
 
-    static QProcessEnvironment baseEnv()
+    /** The required settings, and the signing key that the default JWS_SIGN=true needs. */
+    QProcessEnvironment baseEnv() const
     {
         QProcessEnvironment env;
         env.insert(u"PEER_ENDPOINT"_s, u"hub:3000"_s);
         env.insert(u"BACKEND_ENDPOINT"_s, u"backend:3001"_s);
+        env.insert(u"JWS_SIGNING_KEY_PATH"_s, m_key);
         return env;
     }
 
@@ -316,7 +318,7 @@ private slots:
 
         QVERIFY(c.jwsSign);
         QVERIFY(!c.jwsSignPutParties);
-        QVERIFY(c.jwsSigningKeyPath.isEmpty());
+        QCOMPARE(c.jwsSigningKeyPath, absolute(m_key));
         QVERIFY(c.validateInboundJws);
         QVERIFY(!c.validateInboundPutPartiesJws);
         QVERIFY(c.jwsVerificationKeysDirectory.isEmpty());
@@ -364,7 +366,6 @@ private slots:
         QVERIFY(c.dataDir.isEmpty());
 
         const QStringList expectedWarnings {
-            u"JWS_SIGN is true but JWS_SIGNING_KEY_PATH is not set: requests with a body cannot be signed"_s,
             u"VALIDATE_INBOUND_JWS is true but JWS_VERIFICATION_KEYS_DIRECTORY is not set: no inbound signature can be verified"_s,
             u"ILP_SECRET is the reference's public default (mojaloop-sdk): set a secret of your own"_s,
         };
@@ -398,6 +399,17 @@ private slots:
             u"(or set CORE_CONNECTOR_TEMPLATE)"_s);
 
         env.insert(u"CORE_CONNECTOR_TEMPLATE"_s, m_template);
+        // JWS_SIGN is true by default, so the required settings alone need the signing key.
+        config = loadConfig(env, std::nullopt);
+        QVERIFY(!config);
+        QCOMPARE(config.error().message,
+            u"JWS_SIGNING_KEY_PATH: required when JWS_SIGN is true; set it or set JWS_SIGN=false"_s);
+        env.insert(u"JWS_SIGN"_s, u"false"_s);
+        config = loadConfig(env, std::nullopt);
+        QVERIFY2(config, qPrintable(config ? QString() : config.error().message));
+        QVERIFY(!config->jwsSign);
+        env.remove(u"JWS_SIGN"_s);
+        env.insert(u"JWS_SIGNING_KEY_PATH"_s, m_key);
         config = loadConfig(env, std::nullopt);
         QVERIFY2(config, qPrintable(config ? QString() : config.error().message));
         QVERIFY(!config->backendEndpoint);
@@ -533,7 +545,8 @@ private slots:
             "INBOUND_LISTEN_PORT=5000\n"
             "OUTBOUND_LISTEN_PORT=5001\n"
             "PEER_ENDPOINT=filehub:3000\n"
-            "BACKEND_ENDPOINT=filebackend:3001\n");
+            "BACKEND_ENDPOINT=filebackend:3001\n"
+            "JWS_SIGN=false\n");
         QProcessEnvironment env;
         env.insert(u"INBOUND_LISTEN_PORT"_s, u"6000"_s);
         env.insert(u"OUTBOUND_LISTEN_PORT"_s, u""_s); // empty: the file's value stays

@@ -9,6 +9,7 @@
 #include "tests/support/testbackend.h"
 #include "tests/support/testpki.h"
 
+#include <QCryptographicHash>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -47,6 +48,8 @@ private slots:
     void unknownPathIs3002();
     void wrongMethodIs405();
     void healthAnswers();
+    void wrongMethodIs405OnBothServers();
+    void outboundRefusesUnknownCurrency();
 
     void partyLookupAnswersFromTheBackend();
     void unknownPartyGives3204();
@@ -55,6 +58,8 @@ private slots:
     void conditionMismatchIs3100();
     void backendTimeoutIs2004();
     void patchNotifiesTheBackendWithRetries();
+    void reservedWithoutPatchAsksTheHub();
+    void payerSendsFinalNotificationIfRequested();
 
 private:
     void startConnector(const std::function<void(Connector::ConnectorConfig &)> &tweak = {});
@@ -67,6 +72,8 @@ private:
     /** Waits for a callback to `path`; returns it. */
     std::optional<Captured> waitFor(const QString &path, int timeoutMs = 10000);
     Json quoteRequest(const QString &quoteId, const QString &transactionId) const;
+    /** Quote then transfer as payee; returns the fulfil callback the hub got. */
+    std::optional<Captured> quoteAndTransfer(const QString &transferId);
 
     std::unique_ptr<QTemporaryDir> m_dir;
     std::unique_ptr<TestPki> m_pki;
@@ -347,6 +354,74 @@ void TestConnectorInbound::wrongMethodIs405()
     QVERIFY(qs(e, "errorDescription").contains(u"Method Not Allowed"_s));
 }
 
+void TestConnectorInbound::wrongMethodIs405OnBothServers()
+{
+    startConnector();
+    const QString id = Fspiop::DataTypes::generateUuid();
+    // Inbound: a DELETE of a known path, without FSPIOP headers, is 405 rather than 404 or 400.
+    auto in = send("DELETE", u"/transfers/"_s + id, {}, {});
+    QVERIFY(in);
+    QCOMPARE(in->status, 405);
+    QCOMPARE(qs(parse(in->body)["errorInformation"], "errorCode"), u"3000"_s);
+    auto inUnknown = send("DELETE", u"/nothing/"_s + id, {}, {});
+    QVERIFY(inUnknown);
+    QCOMPARE(inUnknown->status, 404);
+
+    // Outbound API: the same for its own routes.
+    const QString outbound = u"http://127.0.0.1:%1"_s.arg(m_connector->ports().outbound);
+    struct Case { QByteArray method; QString path; QByteArray allow; };
+    const Case cases[] = {
+        {"DELETE", u"/transfers/"_s + id, "GET, PUT"},
+        {"GET", u"/transfers"_s, "POST"},
+        {"PUT", u"/quotes"_s, "POST"},
+        {"POST", u"/parties/MSISDN/123"_s, "GET"},
+    };
+    for (const Case &c : cases) {
+        auto r = call(*m_client, c.method, QUrl(outbound + c.path), c.method == "GET" ? QByteArray() : "{}"_ba);
+        QVERIFY(r);
+        QCOMPARE(r->status, 405);
+        QCOMPARE(r->headers.value("allow"), c.allow);
+        QCOMPARE(parse(r->body)["statusCode"].get<int>(), 405);
+    }
+    auto unknown = call(*m_client, "GET", QUrl(outbound + u"/nothing"_s));
+    QVERIFY(unknown);
+    QCOMPARE(unknown->status, 404);
+}
+
+void TestConnectorInbound::outboundRefusesUnknownCurrency()
+{
+    startConnector();
+    const QString outbound = u"http://127.0.0.1:%1"_s.arg(m_connector->ports().outbound);
+    Json transfer{{"homeTransactionId", "h1"}, {"from", Json{{"idType", "MSISDN"}, {"idValue", "1"}}},
+                  {"to", Json{{"idType", "MSISDN"}, {"idValue", "2"}}}, {"amountType", "SEND"},
+                  {"currency", "ABC"}, {"amount", "10"}, {"transactionType", "TRANSFER"}};
+    auto r = call(*m_client, "POST", QUrl(outbound + u"/transfers"_s), Fspiop::serializeJson(transfer));
+    QVERIFY(r);
+    QCOMPARE(r->status, 400);
+    QCOMPARE(qs(parse(r->body), "message"),
+             u"request body: currency 'ABC' is not an ISO 4217 currency code"_s);
+
+    Json quote = quoteRequest(Fspiop::DataTypes::generateUuid(), Fspiop::DataTypes::generateUuid());
+    quote["amount"]["currency"] = "ZZZ";
+    auto q = call(*m_client, "POST", QUrl(outbound + u"/quotes"_s),
+                  Fspiop::serializeJson(Json{{"fspId", "payerfsp"}, {"quotesPostRequest", quote}}));
+    QVERIFY(q);
+    QCOMPARE(q->status, 400);
+    QCOMPARE(qs(parse(q->body), "message"),
+             u"request body: quotesPostRequest.amount.currency 'ZZZ' is not an ISO 4217 currency code"_s);
+
+    Json prepare{{"transferId", Fspiop::DataTypes::generateUuid().toStdString()}, {"payeeFsp", "payerfsp"},
+                 {"payerFsp", "payeefsp"}, {"amount", Json{{"currency", "usd"}, {"amount", "1"}}}};
+    auto t = call(*m_client, "POST", QUrl(outbound + u"/simpleTransfers"_s),
+                  Fspiop::serializeJson(Json{{"fspId", "payerfsp"}, {"transfersPostRequest", prepare}}));
+    QVERIFY(t);
+    QCOMPARE(t->status, 400);
+    QVERIFY2(qs(parse(t->body), "message").contains(u"transfersPostRequest.amount.currency 'usd'"_s),
+             t->body.constData());
+    // Nothing went to the hub.
+    QCOMPARE(m_captured.size(), 0);
+}
+
 void TestConnectorInbound::healthAnswers()
 {
     startConnector();
@@ -558,6 +633,147 @@ void TestConnectorInbound::patchNotifiesTheBackendWithRetries()
     QTRY_COMPARE(m_backend->count("PUT", u"/transfers/"_s), 5);
     QTest::qWait(200);
     QCOMPARE(m_backend->count("PUT", u"/transfers/"_s), 5);
+}
+
+std::optional<Captured> TestConnectorInbound::quoteAndTransfer(const QString &transferId)
+{
+    const QString quoteId = Fspiop::DataTypes::generateUuid();
+    if (!sendSigned("POST", u"quotes"_s, u"/quotes"_s, quoteRequest(quoteId, transferId)))
+        return std::nullopt;
+    auto quote = waitFor(u"/quotes/"_s + quoteId);
+    if (!quote)
+        return std::nullopt;
+    const Json qb = parse(quote->body);
+    Json p{{"transferId", transferId.toStdString()}, {"payeeFsp", "payeefsp"}, {"payerFsp", "payerfsp"},
+           {"amount", qb["transferAmount"]}, {"ilpPacket", qb["ilpPacket"]}, {"condition", qb["condition"]},
+           {"expiration", Fspiop::DataTypes::formatDateTime(QDateTime::currentDateTimeUtc().addSecs(30)).toStdString()}};
+    if (!sendSigned("POST", u"transfers"_s, u"/transfers"_s, p))
+        return std::nullopt;
+    return waitFor(u"/transfers/"_s + transferId);
+}
+
+void TestConnectorInbound::reservedWithoutPatchAsksTheHub()
+{
+    startConnector([](Connector::ConnectorConfig &c) {
+        c.reserveNotification = true;
+        c.patchNotificationGraceTimeMs = 300;
+    });
+    auto hubRequests = [this](const QByteArray &method, const QString &path) {
+        int n = 0;
+        for (const Captured &c : m_captured)
+            n += c.method == method && c.path == path ? 1 : 0;
+        return n;
+    };
+
+    // A: the hub's PATCH comes in time; B: it does not.
+    const QString a = Fspiop::DataTypes::generateUuid();
+    auto fulfilA = quoteAndTransfer(a);
+    QVERIFY(fulfilA);
+    QCOMPARE(qs(parse(fulfilA->body), "transferState"), u"RESERVED"_s);
+    Json patch{{"completedTimestamp", Fspiop::DataTypes::formatDateTime(QDateTime::currentDateTimeUtc()).toStdString()},
+               {"transferState", "COMMITTED"}};
+    Net::HttpHeaders h = fspiopHeaders(u"transfers"_s, "PATCH", u"/transfers/"_s + a, Fspiop::serializeJson(patch));
+    h.set("Content-Type", Fspiop::contentType(u"transfers", Fspiop::Versions::V1_1).toLatin1());
+    auto patched = send("PATCH", u"/transfers/"_s + a, Fspiop::serializeJson(patch), h);
+    QVERIFY(patched && patched->status == 200);
+    QTRY_COMPARE(m_backend->count("PUT", u"/transfers/"_s + a), 1);
+
+    const QString b = Fspiop::DataTypes::generateUuid();
+    auto fulfilB = quoteAndTransfer(b);
+    QVERIFY(fulfilB);
+    QCOMPARE(qs(parse(fulfilB->body), "transferState"), u"RESERVED"_s);
+    // After the grace time the connector asks the hub.
+    QTRY_VERIFY_WITH_TIMEOUT(hubRequests("GET", u"/transfers/"_s + b) == 1, 20000);
+    QCOMPARE(m_backend->count("PUT", u"/transfers/"_s + b), 0);
+    // A's timer was armed first and stopped by its PATCH: A was never asked about.
+    QCOMPARE(hubRequests("GET", u"/transfers/"_s + a), 0);
+
+    // The hub answers as a PUT /transfers/{id}: the backend is notified as a PATCH would do.
+    Json answer{{"completedTimestamp", Fspiop::DataTypes::formatDateTime(QDateTime::currentDateTimeUtc()).toStdString()},
+                {"transferState", "COMMITTED"}};
+    auto put = sendSigned("PUT", u"transfers"_s, u"/transfers/"_s + b, answer);
+    QVERIFY(put);
+    QCOMPARE(put->status, 200);
+    QTRY_COMPARE_WITH_TIMEOUT(m_backend->count("PUT", u"/transfers/"_s + b), 1, 20000);
+    const Json n = m_backend->last("PUT", u"/transfers/"_s + b).json;
+    QCOMPARE(qs(n, "currentState"), u"COMPLETED"_s);
+    QCOMPARE(qs(n["finalNotification"], "transferState"), u"COMMITTED"_s);
+    QVERIFY(n.contains("quote") && n.contains("prepare") && n.contains("fulfil"));
+    auto record = m_connector->store()->transfers().get(b);
+    QVERIFY(record && record->has_value());
+    QCOMPARE((*record)->state, u"COMPLETED"_s);
+    QCOMPARE(m_connector->activity().payeeInFlight, 0);
+}
+
+void TestConnectorInbound::payerSendsFinalNotificationIfRequested()
+{
+    startConnector([](Connector::ConnectorConfig &c) { c.sendFinalNotificationIfRequested = true; });
+    const QString outbound = u"http://127.0.0.1:%1"_s.arg(m_connector->ports().outbound);
+    Json request{{"homeTransactionId", "home-1"}, {"from", Json{{"idType", "MSISDN"}, {"idValue", "999"}}},
+                 {"to", Json{{"idType", "MSISDN"}, {"idValue", "555"}, {"fspId", "payerfsp"}}},
+                 {"skipPartyLookup", true}, {"amountType", "SEND"}, {"currency", "USD"}, {"amount", "10"},
+                 {"transactionType", "TRANSFER"}};
+    std::optional<Net::HttpClientResult> result;
+    QObject context;
+    Net::HttpClientRequest r;
+    r.method = "POST";
+    r.url = QUrl(outbound + u"/transfers"_s);
+    r.body = Fspiop::serializeJson(request);
+    r.headers.add("Content-Type", "application/json");
+    r.timeout = std::chrono::milliseconds(60000);
+    m_client->send(std::move(r), &context, [&](Net::HttpClientResult res) { result = std::move(res); });
+
+    // The "payee" (this test) quotes...
+    auto quotePost = waitFor(u"/quotes"_s);
+    QVERIFY(quotePost);
+    const QString quoteId = qs(parse(quotePost->body), "quoteId");
+    QByteArray fulfilmentBytes(32, '\0');
+    for (int i = 0; i < 32; ++i)
+        fulfilmentBytes[i] = char(i * 7 + 3);
+    const QByteArray fulfilment = fulfilmentBytes.toBase64(QByteArray::Base64UrlEncoding | QByteArray::OmitTrailingEquals);
+    const QByteArray condition = QCryptographicHash::hash(fulfilmentBytes, QCryptographicHash::Sha256)
+                                     .toBase64(QByteArray::Base64UrlEncoding | QByteArray::OmitTrailingEquals);
+    Json quote{{"transferAmount", Json{{"currency", "USD"}, {"amount", "10"}}},
+               {"expiration", Fspiop::DataTypes::formatDateTime(QDateTime::currentDateTimeUtc().addSecs(60)).toStdString()},
+               {"ilpPacket", "AQAAAAAAAAPoEGcuZ3JlZW5iYW5rLm1zaXNkbi4xMjM0NTY3ODkwggWd"},
+               {"condition", condition.toStdString()}};
+    auto putQuote = sendSigned("PUT", u"quotes"_s, u"/quotes/"_s + quoteId, quote);
+    QVERIFY(putQuote && putQuote->status == 200);
+
+    // ...and answers the prepare with RESERVED.
+    auto prepare = waitFor(u"/transfers"_s);
+    QVERIFY(prepare);
+    const QString transferId = qs(parse(prepare->body), "transferId");
+    Json fulfil{{"fulfilment", fulfilment.toStdString()},
+                {"completedTimestamp", Fspiop::DataTypes::formatDateTime(QDateTime::currentDateTimeUtc()).toStdString()},
+                {"transferState", "RESERVED"}};
+    auto putFulfil = sendSigned("PUT", u"transfers"_s, u"/transfers/"_s + transferId, fulfil);
+    QVERIFY(putFulfil && putFulfil->status == 200);
+
+    QTRY_VERIFY_WITH_TIMEOUT(result.has_value(), 30000);
+    QVERIFY(*result);
+    QCOMPARE((*result)->status, 200);
+    QCOMPARE(qs(parse((*result)->body), "currentState"), u"COMPLETED"_s);
+
+    // The payee got PATCH /transfers/{id} COMMITTED, as FSPIOP 1.1 (the first version with PATCH).
+    std::optional<Captured> patch;
+    QTRY_VERIFY_WITH_TIMEOUT(
+        [&] {
+            for (const Captured &c : m_captured) {
+                if (c.method == "PATCH")
+                    patch = c;
+            }
+            return patch.has_value();
+        }(),
+        20000);
+    QCOMPARE(patch->path, u"/transfers/"_s + transferId);
+    QCOMPARE(patch->headers.value("content-type"), "application/vnd.interoperability.transfers+json;version=1.1"_ba);
+    QCOMPARE(patch->headers.value("fspiop-destination"), "payerfsp"_ba);
+    QVERIFY(patch->headers.contains("fspiop-signature"));
+    const Json body = parse(patch->body);
+    QCOMPARE(qs(body, "transferState"), u"COMMITTED"_s);
+    auto valid = Fspiop::Schema::validateBytes(Fspiop::Versions::V1_1, u"TransfersIDPatchResponse"_s, patch->body);
+    QVERIFY2(valid, qPrintable(valid ? QString() : valid.error().message));
 }
 
 QTEST_GUILESS_MAIN(TestConnectorInbound)

@@ -286,6 +286,19 @@ Result<TestIdentity> TestPki::issueClient(const QString &commonName)
                           u"client-%1"_s.arg(++m_state->issued));
 }
 
+Result<TestIdentity> TestPki::issueServer()
+{
+    Result<EvpPkeyPtr> key = generateKey(m_state->keyType);
+    if (!key)
+        return std::unexpected(key.error());
+    Result<X509Ptr> cert = makeCertificate(Role::Server, u"localhost"_s, key->get(),
+                                           m_state->caCert.get(), m_state->caKey.get());
+    if (!cert)
+        return std::unexpected(cert.error());
+    return exportIdentity(cert->get(), key->get(), m_state->keyType, m_state->directory,
+                          u"server-%1"_s.arg(++m_state->issued));
+}
+
 QSslConfiguration TestPki::serverConfiguration(QSslSocket::PeerVerifyMode mode) const
 {
     QSslConfiguration configuration = QSslConfiguration::defaultConfiguration();

@@ -53,6 +53,8 @@ public:
 
     /** Issues one more client certificate from ca(), with a new key and a new serial number. */
     Result<TestIdentity> issueClient(const QString &commonName);
+    /** Issues one more server certificate like server() from ca(), with a new key and serial. */
+    Result<TestIdentity> issueServer();
 
     /**
      * Server TLS: server() certificate and key, ca() as the client CA, and `mode` (VerifyPeer:
