@@ -40,7 +40,8 @@ public:
         auto material = TlsReloader::load(m_config);
         if (!material)
             return std::unexpected(material.error());
-        options.tls = material->outbound;
+        if (m_config.outboundTls.mutualTls)
+            options.tls = material->outbound;
         m_http = Net::createHttpClient(options);
         m_backendHttp = Net::createHttpClient();
         m_metrics = std::make_unique<Metrics>();
@@ -149,7 +150,7 @@ private:
     {
         if (material.inbound)
             m_inbound->setTlsConfiguration(*material.inbound);
-        if (material.outbound)
+        if (material.outbound && m_config.outboundTls.mutualTls)
             m_http->setTlsConfiguration(*material.outbound);
         if (m_tokens && m_config.oauth.mutualTls && material.outbound)
             m_tokens->setTlsConfiguration(*material.outbound);

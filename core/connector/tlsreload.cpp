@@ -82,7 +82,7 @@ Pm::Result<TlsMaterial> TlsReloader::load(const ConnectorConfig &config)
             return std::unexpected(inbound.error());
         material.inbound = *inbound;
     }
-    if (config.outboundTls.mutualTls) {
+    if (config.outboundTls.mutualTls || config.oauth.mutualTls) {
         auto outbound = outboundTlsConfiguration(config.outboundTls);
         if (!outbound)
             return std::unexpected(outbound.error());

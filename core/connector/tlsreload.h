@@ -22,7 +22,8 @@ namespace Pm::Connector {
 struct TlsMaterial
 {
     std::optional<QSslConfiguration> inbound;  ///< INBOUND_MUTUAL_TLS_ENABLED: the server side
-    std::optional<QSslConfiguration> outbound; ///< OUTBOUND_MUTUAL_TLS_ENABLED: the client side
+    /** The client side: OUTBOUND_MUTUAL_TLS_ENABLED (hub) or OAUTH_MUTUAL_TLS_ENABLED (tokens). */
+    std::optional<QSslConfiguration> outbound;
     QByteArray fingerprint;                    ///< SHA-256 over every file's bytes
 };
 
