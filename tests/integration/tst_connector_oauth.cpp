@@ -145,7 +145,7 @@ void TestConnectorOAuth::startConnector(int authRetries)
     c.oauth.tokenEndpoint = QUrl(u"http://127.0.0.1:%1/oauth2/token"_s.arg(m_tokenServer->serverPort()));
     c.oauth.clientKey = u"pm-client"_s;
     c.oauth.clientSecret = u"s3cr3t"_s;
-    c.oauth.refreshSeconds = 60;
+    c.oauth.refreshSeconds = 600; // tokens of an hour are kept for the whole test
     c.oauth.refreshRetrySeconds = 1;
     c.oauth.authFailureRetries = authRetries;
     c.oauth.bearerToken = u"static-token-not-used"_s;
