@@ -737,6 +737,7 @@ private:
         notifyPosition(s.payerFsp, s.currency);
         ref.expiry = std::make_unique<QTimer>();
         ref.expiry->setSingleShot(true);
+        QObject::connect(ref.expiry.get(), &QTimer::timeout, this, [this, id] { expire(id); });
         armExpiry(id);
 
         forward(*payee, in.http, forwardHeaders(in.http), [this, id](const Forwarded &f) {
@@ -761,9 +762,6 @@ private:
         const qint64 ms = QDateTime::currentDateTimeUtc().msecsTo(t.snapshot.expiration);
         // Qt timers take an int; a far expiration is re-armed when the first wait ends.
         t.expiry->start(int(std::clamp<qint64>(ms + 1, 0, 24LL * 3600 * 1000)));
-        QObject::connect(
-            t.expiry.get(), &QTimer::timeout, this, [this, id] { expire(id); },
-            Qt::UniqueConnection);
     }
 
     void expire(const QString &id)
