@@ -6,6 +6,8 @@ using namespace Qt::StringLiterals;
 
 namespace Pm::Cli {
 
+int runPki(const QStringList &args, Io io); // cmd_pki.cpp
+
 namespace {
 
 void printUsage(Io io)
@@ -21,6 +23,7 @@ void printUsage(Io io)
               u"  ilp decode     Decode an ILP packet and its transaction object\n"
               u"  ilp check      Check a fulfilment against a condition\n"
               u"  run            Run the Mojaloop Connector until SIGINT or SIGTERM\n"
+              u"  pki            Keys, CSRs, the DFSP CA, certificates, validation rules\n"
               u"\n"
               u"Run 'pm-connector <command> --help' for a command's options.\n"_s;
     io.out.flush();
@@ -106,6 +109,8 @@ int run(const QStringList &args, Io io)
         return runIlp(args, io);
     if (group == u"run"_s)
         return runConnector(args.mid(1), io);
+    if (group == u"pki"_s)
+        return runPki(args, io);
     return failWith(io, ExitBadUsage,
                     u"unknown command '%1' (run 'pm-connector --help' for the list)"_s.arg(group));
 }
