@@ -111,6 +111,13 @@ Result<QString> CoreBank::availableBalance(const QString &accountNo) const
     return formatMinor(*minor - *held, currency);
 }
 
+Result<void> CoreBank::addCustomers(const QByteArray &seedJson)
+{
+    if (!m_ledger)
+        return fail(0, u"corebank: not running"_s);
+    return m_ledger->seed(seedJson);
+}
+
 Result<int> CoreBank::postingCount() const
 {
     if (!m_ledger)

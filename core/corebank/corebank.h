@@ -57,6 +57,11 @@ public:
     Result<QString> ledgerBalance(const QString &accountNo) const;
     /** Ledger balance minus active holds. */
     Result<QString> availableBalance(const QString &accountNo) const;
+    /**
+     * Adds customers (with aliases and accounts) and settlement accounts at run time: a document of
+     * the seed's shape, applied in one transaction (all or nothing).
+     */
+    Result<void> addCustomers(const QByteArray &seedJson);
     /** Number of postings recorded (tests: a transfer credits exactly once). */
     Result<int> postingCount() const;
 

@@ -46,11 +46,12 @@ public:
     Result<qint64> ledgerMinor(const QString &accountNo, QString *currency) const;
     Result<qint64> heldMinor(const QString &accountNo) const;
     Result<int> postingCount() const;
+    /** Adds settlement accounts and customers (the seed document's shape) in one transaction. */
+    Result<void> seed(const QByteArray &seedJson);
 
 private:
     Ledger() = default;
     Result<void> createSchema();
-    Result<void> seed(const QByteArray &seedJson);
     ApiAnswer inTransaction(const std::function<ApiAnswer()> &work);
     ApiAnswer idempotent(const QString &scope, const QString &key, const Fspiop::Json &body,
         const std::function<ApiAnswer()> &work);
