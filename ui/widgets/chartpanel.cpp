@@ -211,6 +211,8 @@ void ChartPanel::setData(
         auto *line = static_cast<QLineSeries *>(series[i]);
         line->setName(names[i]);
         line->replace(lines.value(i));
+        // Markers while the points are few (a single minute is otherwise invisible).
+        line->setPointsVisible(lines.value(i).size() < 120);
         for (const QPointF &p : lines.value(i))
             yMax = std::max(yMax, p.y());
     }
