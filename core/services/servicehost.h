@@ -6,7 +6,6 @@
 #include <QObject>
 #include <QString>
 #include <QStringList>
-
 #include <memory>
 
 QT_BEGIN_NAMESPACE
@@ -22,11 +21,11 @@ namespace Pm::Services {
 
 /** Life cycle of the environment a ServiceHost runs. */
 enum class EnvironmentState {
-    Stopped,  ///< nothing runs (initial state, and after stop())
+    Stopped, ///< nothing runs (initial state, and after stop())
     Starting, ///< keys, hub, core banks, core connectors and connectors are being started
-    Running,  ///< every service listens; traffic (if any) flows
+    Running, ///< every service listens; traffic (if any) flows
     Stopping, ///< services are being stopped
-    Failed,   ///< start failed or a service died; lastError() says why; nothing runs
+    Failed, ///< start failed or a service died; lastError() says why; nothing runs
 };
 
 /** "stopped", "starting", "running", "stopping" or "failed". */
@@ -35,7 +34,7 @@ QString environmentStateName(EnvironmentState state);
 /** One listening socket of the environment. */
 struct Listener
 {
-    QString name;    ///< e.g. "hub", "pmdfsp.inbound", "bluebank.corebank"
+    QString name; ///< e.g. "hub", "pmdfsp.inbound", "bluebank.corebank"
     QString host = QStringLiteral("127.0.0.1");
     quint16 port = 0;
 
@@ -47,42 +46,53 @@ struct Listener
 /** Counters of the traffic generator since the environment started. */
 struct TransferCounters
 {
-    qint64 started = 0;     ///< generated transfers sent
-    qint64 finished = 0;    ///< of which finished (ok + failed)
-    qint64 ok = 0;          ///< finished in COMMITTED (success scenario)
-    qint64 failed = 0;      ///< finished in a failure (unknown party, limits, expiry, rejection)
-    qint64 unexpected = 0;  ///< finished in a state its scenario does not allow (should stay 0)
+    qint64 started = 0; ///< generated transfers sent
+    qint64 finished = 0; ///< of which finished (ok + failed)
+    qint64 ok = 0; ///< finished in COMMITTED (success scenario)
+    qint64 failed = 0; ///< finished in a failure (unknown party, limits, expiry, rejection)
+    qint64 unexpected = 0; ///< finished in a state its scenario does not allow (should stay 0)
     double ratePerSecond = 0; ///< finished transfers per second over the last 10 s
     friend bool operator==(const TransferCounters &, const TransferCounters &) = default;
 };
 
-/** The generated transfer scenarios (the traffic mix). */
-enum class Scenario {
-    Success,           ///< payee found, funds and limits fine: COMMITTED everywhere
-    UnknownParty,      ///< payee not in the hub's oracle: lookup fails (3200), nothing moves
-    InsufficientFunds, ///< payer's core bank refuses the hold (4001), nothing is sent
-    PayerLimit,        ///< the hub refuses the prepare against the payer's net debit cap (4001)
-    Expired,           ///< the transfer's expiration passes before the hub prepares it (3303)
-    PayeeRejection,    ///< the payee's account is closed: its DFSP rejects the quote (5104)
+/** A participant's USD position at the hub (minor units; positive: it owes). */
+struct HubPosition
+{
+    QString fspId;
+    qint64 position = 0;
+    qint64 reserved = 0;
+    int committed = 0;
+    int aborted = 0;
 };
 
-/** "success", "unknown-party", "insufficient-funds", "payer-limit", "expired", "payee-rejection". */
+/** The generated transfer scenarios (the traffic mix). */
+enum class Scenario {
+    Success, ///< payee found, funds and limits fine: COMMITTED everywhere
+    UnknownParty, ///< payee not in the hub's oracle: lookup fails (3200), nothing moves
+    InsufficientFunds, ///< payer's core bank refuses the hold (4001), nothing is sent
+    PayerLimit, ///< the hub refuses the prepare against the payer's net debit cap (4001)
+    Expired, ///< the transfer's expiration passes before the hub prepares it (3303)
+    PayeeRejection, ///< the payee's account is closed: its DFSP rejects the quote (5104)
+};
+
+/** "success", "unknown-party", "insufficient-funds", "payer-limit", "expired", "payee-rejection".
+ */
 QString scenarioName(Scenario scenario);
 
 /** One finished generated transfer. */
 struct TransferOutcome
 {
-    qint64 sequence = 0;    ///< 1-based, in start order
+    qint64 sequence = 0; ///< 1-based, in start order
     Scenario scenario = Scenario::Success;
     QString payerFsp;
     QString payeeFsp;
-    QString amount;         ///< FSPIOP Amount text
+    QString amount; ///< FSPIOP Amount text
     QString currency;
-    QString transferId;     ///< empty when no transfer id was made (failed before the quote)
-    QString finalState;     ///< "COMMITTED", "ABORTED" or "NONE" (never reached the hub)
-    QString errorCode;      ///< FSPIOP code of the failure; empty on success
-    bool expected = false;  ///< the state is one the scenario allows
-    QString detail;         ///< one line (why it is unexpected, or the error message)
+    QString transferId; ///< empty when no transfer id was made (failed before the quote)
+    QString finalState; ///< "COMMITTED", "ABORTED" or "NONE" (never reached the hub)
+    QString errorCode; ///< FSPIOP code of the failure; empty on success
+    bool expected = false; ///< the state is one the scenario allows
+    QString detail; ///< one line (why it is unexpected, or the error message)
 };
 
 /** How the traffic generator mixes scenarios: relative weights (0 leaves a scenario out). */
@@ -113,6 +123,8 @@ struct SandboxOptions
     /** At most this many generated transfers in flight at once. */
     int maxInFlight = 8;
     TrafficMix mix;
+    /** EXPIRY_SECONDS of every connector (quotes and transfers). */
+    int expirySeconds = 60;
     /** Seed of the scenario sequence (same seed, same sequence of scenarios and amounts). */
     quint32 seed = 1;
 };
@@ -165,6 +177,11 @@ public:
     TransferCounters counters() const { return m_counters; }
     /** SQLite stores of the connectors, ours first (read-only use by the UI). */
     QStringList storePaths() const { return m_storePaths; }
+    /**
+     * Every participant's USD position as the hub holds it now. Blocks briefly while the service
+     * thread asks the hub (tests, and the UI on demand; not for a timer on the UI thread).
+     */
+    QList<HubPosition> hubPositions() const;
     /** Our DFSP's id in the environment ("pmdfsp" in the Sandbox). */
     QString ourFspId() const { return m_ourFspId; }
     /** The environment's data directory. */
@@ -208,3 +225,4 @@ Q_DECLARE_METATYPE(Pm::Services::EnvironmentState)
 Q_DECLARE_METATYPE(Pm::Services::Listener)
 Q_DECLARE_METATYPE(Pm::Services::TransferCounters)
 Q_DECLARE_METATYPE(Pm::Services::TransferOutcome)
+Q_DECLARE_METATYPE(Pm::Services::HubPosition)
