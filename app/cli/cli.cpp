@@ -7,6 +7,8 @@ using namespace Qt::StringLiterals;
 namespace Pm::Cli {
 
 int runPki(const QStringList &args, Io io); // cmd_pki.cpp
+int runHub(const QStringList &args, Io io); // cmd_hub.cpp
+int runSandbox(const QStringList &args, Io io); // cmd_sandbox.cpp
 
 namespace {
 
@@ -24,6 +26,8 @@ void printUsage(Io io)
               u"  ilp check      Check a fulfilment against a condition\n"
               u"  run            Run the Mojaloop Connector until SIGINT or SIGTERM\n"
               u"  pki            Keys, CSRs, the DFSP CA, certificates, validation rules\n"
+              u"  hub            Run the hub simulator (a Mojaloop switch on 127.0.0.1)\n"
+              u"  sandbox        Run the Sandbox (hub simulator, simulated DFSPs, traffic) headless\n"
               u"\n"
               u"Run 'pm-connector <command> --help' for a command's options.\n"_s;
     io.out.flush();
@@ -111,6 +115,10 @@ int run(const QStringList &args, Io io)
         return runConnector(args.mid(1), io);
     if (group == u"pki"_s)
         return runPki(args, io);
+    if (group == u"hub"_s)
+        return runHub(args.mid(1), io);
+    if (group == u"sandbox"_s)
+        return runSandbox(args.mid(1), io);
     return failWith(io, ExitBadUsage,
                     u"unknown command '%1' (run 'pm-connector --help' for the list)"_s.arg(group));
 }
