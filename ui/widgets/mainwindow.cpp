@@ -13,6 +13,7 @@
 #include <QDateTime>
 #include <QFileDialog>
 #include <QLabel>
+#include <QLocale>
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QPushButton>
@@ -125,7 +126,7 @@ void MainWindow::createMenus()
     fileMenu->addSeparator();
     QAction *quit = fileMenu->addAction(tr("&Quit"));
     quit->setObjectName(u"quitAction"_s);
-    quit->setShortcut(QKeySequence::Quit);
+    quit->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_Q));
     connect(quit, &QAction::triggered, this, &QWidget::close);
 
     QMenu *viewMenu = menuBar()->addMenu(tr("&View"));
@@ -289,8 +290,8 @@ void MainWindow::updateStoreHealth()
             for (const Store::MinuteStats &m : *minutes)
                 total += m.total();
             m_health->setService({ tr("Transfer record"), HealthState::Ok,
-                tr("%1 — %n transfer(s) finished in the last hour", nullptr, int(total))
-                    .arg(m_access->path()),
+                tr("%1 — transfers finished in the last hour: %2")
+                    .arg(m_access->path(), QLocale().toString(total)),
                 QDateTime::currentDateTime() });
         });
 }

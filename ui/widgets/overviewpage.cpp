@@ -121,10 +121,10 @@ OverviewPage::OverviewPage(StoreAccess *access, QWidget *parent)
     }
 
     // Charts.
-    m_success = new ChartPanel(tr("Success rate per minute"), tr("%"), this);
+    m_success = new ChartPanel(tr("Success rate per minute"), tr("Percent"), this);
     m_success->setObjectName(u"successChart"_s);
     m_success->setFixedYRange(0, 100);
-    m_endToEnd = new ChartPanel(tr("Average end-to-end time per minute"), tr("ms"), this);
+    m_endToEnd = new ChartPanel(tr("Average end-to-end time per minute"), tr("Milliseconds"), this);
     m_endToEnd->setObjectName(u"endToEndChart"_s);
     auto *charts = new QHBoxLayout;
     charts->addWidget(m_success);

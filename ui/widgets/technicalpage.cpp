@@ -44,7 +44,7 @@ TechnicalPage::TechnicalPage(StoreAccess *access, QWidget *parent)
 
     m_requests = new ChartPanel(tr("Requests per second"), tr("requests/s"), this);
     m_requests->setObjectName(u"requestsChart"_s);
-    m_latency = new ChartPanel(tr("Average latency"), tr("ms"), this);
+    m_latency = new ChartPanel(tr("Average latency"), tr("Milliseconds"), this);
     m_latency->setObjectName(u"latencyChart"_s);
     auto *charts = new QHBoxLayout;
     charts->addWidget(m_requests);
