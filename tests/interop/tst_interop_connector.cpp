@@ -1,0 +1,1001 @@
+// Our connector against the reference SDK, peering directly.
+//
+// Our connector runs as the real `pm-connector run` executable, configured by environment
+// variables (the very settings the reference gets, see ReferenceSdkSettings::environment()); the
+// reference SDK runs as its node process. Each one's PEER_ENDPOINT is the other's inbound server
+// (no hub in between) and each has its own backend, a Pm::Test::TestBackend in this process. JWS
+// is on for every leg, PUT /parties included, and CHECK_ILP on both sides.
+//
+// Two pairs, each started once: "plain" (HTTP, AUTO_ACCEPT_PARTY/QUOTES on) and "mtls" (mutual
+// TLS in both directions with the test PKI, AUTO_ACCEPT_PARTY/QUOTES off, so every transfer is
+// driven through the acceptParty / acceptQuote PUTs). Every flow runs in both directions on both
+// pairs. See docs/interop.md.
+
+#include "core/fspiop/ilp.h"
+#include "core/fspiop/json.h"
+#include "core/fspiop/jws.h"
+#include "core/net/httpclient.h"
+#include "tests/interop/connectorprocess.h"
+#include "tests/interop/referencesdk.h"
+#include "tests/support/testbackend.h"
+#include "tests/support/testpki.h"
+
+#include <QDir>
+#include <QElapsedTimer>
+#include <QEventLoop>
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QProcess>
+#include <QRegularExpression>
+#include <QSqlDatabase>
+#include <QSqlError>
+#include <QSqlQuery>
+#include <QStandardPaths>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QTimer>
+#include <QUrl>
+#include <QUuid>
+#include <algorithm>
+#include <map>
+#include <optional>
+
+using namespace Qt::StringLiterals;
+using namespace Pm;
+using Fspiop::Json;
+using Interop::ConnectorProcess;
+using Interop::RedisServer;
+using Interop::ReferenceSdk;
+using Interop::ReferenceSdkSettings;
+
+namespace {
+
+const QString OurFsp = u"pmdfsp"_s;
+const QString RefFsp = u"refdfsp"_s;
+
+// Parties the reference's backend knows (it is the payee when our connector pays).
+const QString RefPayee = u"27710000001"_s;
+const QString RefPayeeUnicode = u"27710000002"_s;
+const QString RefPayeeSubId = u"SAVINGS"_s;
+const QString RefUnknown = u"27719999404"_s;
+// Parties our backend knows (our connector is the payee when the reference pays).
+const QString OurPayee = u"25670000001"_s;
+const QString OurPayeeUnicode = u"25670000002"_s;
+const QString OurPayeeSubId = u"wallet-7"_s;
+const QString OurUnknown = u"25679999404"_s;
+
+/** Names that must cross both connectors unchanged: Latin with diacritics, Arabic, CJK. */
+struct Names
+{
+    QString first, middle, last, display;
+};
+const Names RefPayeeNames { u"Zoë"_s, u"Ōsaka"_s, u"Jiménez Ñúñez"_s, u"Zoë Jiménez Ñúñez"_s };
+const Names OurPayeeNames { u"فاطمة"_s, u"李"_s, u"Jiménez Ñúñez"_s, u"فاطمة 李 大阪"_s };
+const Names PayerNames { u"Łucja"_s, u"明"_s, u"Nguyễn-Ōsaka"_s, u"大阪 Łucja نور"_s };
+/**
+ * The reference's outbound API (18.0.2, OutboundServer/api.yaml) types `from.displayName` as Name,
+ * pattern ^(?!\s*$)[\w .,'-]{1,128}$, which ajv applies with JavaScript's ASCII-only \w: it answers
+ * 400 "must match pattern" for any non-ASCII display name (its own description says all Unicode is
+ * allowed). First, middle and last names use \p{L} and pass. So when the reference pays, the
+ * payer's display name is ASCII; everything else stays Unicode. FSPIOP's PartyName has no pattern.
+ */
+const QString ReferencePayerDisplay = u"Lucja Nguyen-Osaka"_s;
+
+constexpr int OutboundTimeoutMs = 90000; // the connectors wait up to 30 s per callback
+
+std::string utf8(const QString &text)
+{
+    return text.toStdString();
+}
+
+/** The string at `path`, or "<missing>" / "<not a string>" (no throwing accessors). */
+QString str(const Json &json, std::initializer_list<const char *> path)
+{
+    const Json *current = &json;
+    for (const char *key : path) {
+        if (!current->is_object())
+            return u"<missing>"_s;
+        const auto it = current->find(std::string(key));
+        if (it == current->end())
+            return u"<missing>"_s;
+        current = &*it;
+    }
+    if (!current->is_string())
+        return u"<not a string>"_s;
+    return QString::fromStdString(current->get_ref<const std::string &>());
+}
+
+/** The integer at `path`, or -1. */
+qint64 num(const Json &json, std::initializer_list<const char *> path)
+{
+    const Json *current = &json;
+    for (const char *key : path) {
+        if (!current->is_object())
+            return -1;
+        const auto it = current->find(std::string(key));
+        if (it == current->end())
+            return -1;
+        current = &*it;
+    }
+    return current->is_number_integer() ? current->get<qint64>() : -1;
+}
+
+template<class T> QByteArray why(const Result<T> &result)
+{
+    return result ? QByteArray() : toOneLine(result.error()).toUtf8();
+}
+
+bool writeFile(const QString &path, const QByteArray &data)
+{
+    QFile file(path);
+    return file.open(QIODevice::WriteOnly | QIODevice::Truncate) && file.write(data) == data.size();
+}
+
+/** A party as the backends' GET /parties answers it (the reference's backend API shape). */
+Json backendParty(const QString &id, const QString &subId, const Names &names)
+{
+    Json party = { { "idType", "MSISDN" }, { "idValue", utf8(id) } };
+    if (!subId.isEmpty())
+        party["idSubValue"] = utf8(subId);
+    party["displayName"] = utf8(names.display);
+    party["firstName"] = utf8(names.first);
+    party["middleName"] = utf8(names.middle);
+    party["lastName"] = utf8(names.last);
+    party["dateOfBirth"] = "1985-04-12";
+    party["merchantClassificationCode"] = "1234";
+    return party;
+}
+
+/** An outbound POST /transfers body (the same API on both connectors). */
+Json transferRequest(
+    const QString &to, const QString &toSubId, const QString &note, const QString &payerDisplay)
+{
+    Json from = { { "idType", "MSISDN" }, { "idValue", "25644444444" },
+        { "displayName", utf8(payerDisplay) }, { "firstName", utf8(PayerNames.first) },
+        { "middleName", utf8(PayerNames.middle) }, { "lastName", utf8(PayerNames.last) },
+        { "dateOfBirth", "1980-01-01" } };
+    Json toParty = { { "idType", "MSISDN" }, { "idValue", utf8(to) } };
+    if (!toSubId.isEmpty())
+        toParty["idSubValue"] = utf8(toSubId);
+    return { { "homeTransactionId",
+                 utf8(u"home-"_s + QUuid::createUuid().toString(QUuid::WithoutBraces)) },
+        { "from", from }, { "to", toParty }, { "amountType", "SEND" }, { "currency", "USD" },
+        { "amount", "100.5" }, { "transactionType", "TRANSFER" }, { "note", utf8(note) } };
+}
+
+/** Sends one request and waits for the answer, running this thread's event loop (the backends
+ * live on it). */
+Net::HttpClientResult exchange(Net::HttpClient &client, const QByteArray &method,
+    const QString &url, const QByteArray &body = {}, int timeoutMs = OutboundTimeoutMs)
+{
+    std::optional<Net::HttpClientResult> out;
+    Net::HttpClientRequest request;
+    request.method = method;
+    request.url = QUrl(url);
+    request.body = body;
+    if (!body.isEmpty())
+        request.headers.set("Content-Type", "application/json");
+    request.timeout = std::chrono::milliseconds { timeoutMs };
+    QObject context; // the callback is dropped if we give up first
+    QEventLoop loop;
+    client.send(std::move(request), &context, [&](Net::HttpClientResult result) {
+        out = std::move(result);
+        loop.quit();
+    });
+    QTimer::singleShot(timeoutMs + 5000, &loop, &QEventLoop::quit);
+    if (!out)
+        loop.exec();
+    if (!out) {
+        Net::HttpClientError error;
+        error.kind = Net::HttpClientErrorKind::Timeout;
+        error.message = u"no answer from %1 within %2 ms"_s.arg(url).arg(timeoutMs + 5000);
+        return std::unexpected(error);
+    }
+    return std::move(*out);
+}
+
+/** An error entry a peer logs because of what this test does on purpose. */
+struct ExpectedLog
+{
+    QRegularExpression message;
+    int count; ///< exactly this many times
+    QString cause;
+};
+
+/** Checks `messages` against `expected`: nothing else, and each expected one exactly `count` times.
+ * Returns the problems (empty when all is as expected). */
+QStringList compareLog(
+    const QList<std::pair<int, QString>> &messages, const QList<ExpectedLog> &expected)
+{
+    QStringList problems;
+    QList<int> seen(expected.size(), 0);
+    for (const auto &[line, message] : messages) {
+        const auto it = std::find_if(expected.begin(), expected.end(),
+            [&](const ExpectedLog &e) { return e.message.match(message).hasMatch(); });
+        if (it == expected.end())
+            problems << u"unexpected, line %1: %2"_s.arg(line).arg(message);
+        else
+            ++seen[std::distance(expected.begin(), it)];
+    }
+    for (qsizetype i = 0; i < expected.size(); ++i) {
+        if (seen[i] != expected[i].count)
+            problems << u"expected %1 x \"%2\" (%3), found %4"_s.arg(expected[i].count)
+                            .arg(expected[i].message.pattern(), expected[i].cause)
+                            .arg(seen[i]);
+    }
+    return problems;
+}
+
+} // namespace
+
+class TestInteropConnector : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void initTestCase();
+    void peersRunAsConfigured_data();
+    void peersRunAsConfigured();
+    void ourConnectorPaysReference_data();
+    void ourConnectorPaysReference();
+    void referencePaysOurConnector_data();
+    void referencePaysOurConnector();
+    void unknownPartyBothWays_data();
+    void unknownPartyBothWays();
+    void unicodeNamesAndSubIdsReachTheBackends_data();
+    void unicodeNamesAndSubIdsReachTheBackends();
+    void everyMessageOurConnectorSentPassesAjv();
+    void noPeerLoggedAnUnexpectedError();
+    void cleanupTestCase();
+
+private:
+    enum class Side { Ours, Reference };
+    static QString payerDisplay(Side payer)
+    {
+        return payer == Side::Ours ? PayerNames.display : ReferencePayerDisplay;
+    }
+
+    /** One reference SDK and one pm-connector peering directly, with their backends. */
+    struct Pair
+    {
+        QString name;
+        bool mtls = false;
+        bool autoAccept = true; ///< AUTO_ACCEPT_PARTY and AUTO_ACCEPT_QUOTES, on both sides
+        int redisDb = 0;
+        std::unique_ptr<Test::TestBackend> refBackend;
+        std::unique_ptr<Test::TestBackend> ourBackend;
+        ReferenceSdk sdk;
+        ConnectorProcess ours;
+        ReferenceSdkSettings ourSettings; ///< what pm-connector was started with
+        // What ran, for the expected counts of messages and log entries.
+        int oursPaidOk = 0; ///< transfers our connector paid (COMPLETED)
+        int referencePaidOk = 0; ///< transfers the reference paid to us (COMPLETED)
+        int oursPaidUnknown = 0; ///< our connector looked up an unknown party at the reference
+        int referencePaidUnknown = 0; ///< the reference looked up an unknown party at ours
+        int probedReference = 0; ///< GET / sent to the reference's inbound server (3002 logged)
+    };
+
+    struct Outcome
+    {
+        int status = 0;
+        Json body;
+        QByteArray raw;
+        QStringList states; ///< currentState of each answer, in order
+    };
+
+    void startPair(Pair &pair);
+    Pair &pairFor(const QString &name);
+    /**
+     * POST /transfers on the payer's outbound API; when the pair does not auto-accept, continues
+     * with PUT {acceptParty: true} and PUT {acceptQuote: true} as long as the transfer waits for
+     * them. Returns the last answer, or nothing (with a warning) when there was none.
+     */
+    std::optional<Outcome> runTransfer(Pair &pair, Side payer, const Json &request);
+
+    QElapsedTimer m_clock;
+    QTemporaryDir m_dir;
+    std::optional<Test::TestPki> m_pki;
+    std::optional<Test::TestIdentity> m_ourClient;
+    std::optional<Test::TestIdentity> m_refClient;
+    QString m_ourJwsKey;
+    QString m_refJwsKey;
+    QString m_verifyDir;
+    RedisServer m_redis;
+    std::unique_ptr<Net::HttpClient> m_client;
+    std::vector<std::unique_ptr<Pair>> m_pairs;
+    std::map<QString, qint64> m_durations; ///< step → ms, for the report
+};
+
+// -------------------------------------------------------------------------------------------------
+
+void TestInteropConnector::initTestCase()
+{
+    m_clock.start();
+    QVERIFY(m_dir.isValid());
+    if (qEnvironmentVariableIsSet("PM_INTEROP_KEEP_RUNDIR"))
+        m_dir.setAutoRemove(false);
+
+    // JWS: one RSA key per side; both know both public keys (named by FSP id).
+    const auto ourPem = Interop::generateRsaPrivateKeyPem(2048);
+    const auto refPem = Interop::generateRsaPrivateKeyPem(2048);
+    QVERIFY2(ourPem && refPem, "RSA key generation failed");
+    m_verifyDir = m_dir.filePath(u"jws-verify"_s);
+    QVERIFY(QDir().mkpath(m_verifyDir));
+    m_ourJwsKey = m_dir.filePath(u"pmdfsp-jws.pem"_s);
+    m_refJwsKey = m_dir.filePath(u"refdfsp-jws.pem"_s);
+    QVERIFY(writeFile(m_ourJwsKey, *ourPem));
+    QVERIFY(writeFile(m_refJwsKey, *refPem));
+    for (const auto &[fsp, pem] :
+        { std::pair { OurFsp, *ourPem }, std::pair { RefFsp, *refPem } }) {
+        const auto key = Fspiop::Jws::SigningKey::fromPem(pem);
+        QVERIFY(key);
+        QVERIFY(writeFile(m_verifyDir + u'/' + fsp + u".pem"_s, key->publicKeyPem()));
+    }
+
+    // TLS: one CA; both inbound servers use its 127.0.0.1 server certificate, each side has its
+    // own client certificate.
+    const QString pkiDir = m_dir.filePath(u"pki"_s);
+    QVERIFY(QDir().mkpath(pkiDir));
+    auto pki = Test::TestPki::create(pkiDir);
+    QVERIFY2(pki, why(pki).constData());
+    m_pki.emplace(std::move(*pki));
+    auto ourClient = m_pki->issueClient(OurFsp);
+    auto refClient = m_pki->issueClient(RefFsp);
+    QVERIFY2(ourClient && refClient, "cannot issue the client certificates");
+    m_ourClient = *ourClient;
+    m_refClient = *refClient;
+    m_client = Net::createHttpClient();
+    m_durations[u"keys and PKI"_s] = m_clock.elapsed();
+
+    QElapsedTimer step;
+    step.start();
+    const auto redis = m_redis.start();
+    QVERIFY2(redis, why(redis).constData());
+    m_durations[u"redis start"_s] = step.elapsed();
+
+    auto plain = std::make_unique<Pair>();
+    plain->name = u"plain"_s;
+    plain->redisDb = 1;
+    auto mtls = std::make_unique<Pair>();
+    mtls->name = u"mtls"_s;
+    mtls->mtls = true;
+    mtls->autoAccept = false;
+    mtls->redisDb = 2;
+    m_pairs.push_back(std::move(plain));
+    m_pairs.push_back(std::move(mtls));
+    for (auto &pair : m_pairs) {
+        startPair(*pair);
+        if (QTest::currentTestFailed())
+            return;
+    }
+    m_durations[u"setup total"_s] = m_clock.elapsed();
+}
+
+void TestInteropConnector::startPair(Pair &pair)
+{
+    pair.refBackend = std::make_unique<Test::TestBackend>();
+    pair.ourBackend = std::make_unique<Test::TestBackend>();
+    QVERIFY(pair.refBackend->start());
+    QVERIFY(pair.ourBackend->start());
+    pair.refBackend->addParty(backendParty(
+        RefPayee, {}, { u"Amahle"_s, u"Thandiwe"_s, u"Dlamini"_s, u"Amahle Dlamini"_s }));
+    pair.refBackend->addParty(backendParty(RefPayeeUnicode, RefPayeeSubId, RefPayeeNames));
+    pair.ourBackend->addParty(
+        backendParty(OurPayee, {}, { u"Kato"_s, u"Sarah"_s, u"Okello"_s, u"Kato Okello"_s }));
+    pair.ourBackend->addParty(backendParty(OurPayeeUnicode, OurPayeeSubId, OurPayeeNames));
+
+    // Our inbound port is chosen first: the reference must know it as its PEER_ENDPOINT. The
+    // reference starts first (slow, with retries on its own ports); ours binds right after.
+    const auto ourInbound = Interop::freeLoopbackPort();
+    QVERIFY2(ourInbound, why(ourInbound).constData());
+
+    ReferenceSdkSettings ref;
+    ref.dfspId = RefFsp;
+    ref.peerEndpoint = u"127.0.0.1:%1"_s.arg(*ourInbound);
+    ref.backendEndpoint = pair.refBackend->endpoint();
+    ref.cacheUrl = m_redis.url(pair.redisDb);
+    ref.ilpSecret = u"reference-interop-secret"_s;
+    ref.autoAcceptParty = ref.autoAcceptQuotes = pair.autoAccept;
+    ref.jwsSigningKeyPath = m_refJwsKey;
+    ref.jwsVerificationKeysDirectory = m_verifyDir;
+    if (pair.mtls) {
+        ref.inboundMutualTls = ref.outboundMutualTls = true;
+        ref.inCaCertPath = ref.outCaCertPath = m_pki->ca().certificatePath;
+        ref.inServerCertPath = m_pki->server().certificatePath;
+        ref.inServerKeyPath = m_pki->server().privateKeyPath;
+        ref.outClientCertPath = m_refClient->certificatePath;
+        ref.outClientKeyPath = m_refClient->privateKeyPath;
+    }
+    QElapsedTimer step;
+    step.start();
+    const auto started = pair.sdk.start(ref);
+    QVERIFY2(started, why(started).constData());
+    m_durations[u"reference SDK start (%1)"_s.arg(pair.name)] = step.elapsed();
+
+    // Our connector gets the reference's own settings, with its identity, ports and files: it is a
+    // drop-in, so the same variable names configure it. The ones it does not use (CACHE_URL …)
+    // are ignored with a warning each (checked in noPeerLoggedAnUnexpectedError).
+    ReferenceSdkSettings ours = ref;
+    ours.dfspId = OurFsp;
+    ours.inboundPort = *ourInbound;
+    ours.outboundPort = 0;
+    ours.metricsPort = 0;
+    ours.peerEndpoint = u"127.0.0.1:%1"_s.arg(pair.sdk.settings().inboundPort);
+    ours.backendEndpoint = pair.ourBackend->endpoint();
+    ours.ilpSecret = u"pm-interop-secret"_s;
+    ours.jwsSigningKeyPath = m_ourJwsKey;
+    if (pair.mtls) {
+        ours.outClientCertPath = m_ourClient->certificatePath;
+        ours.outClientKeyPath = m_ourClient->privateKeyPath;
+    }
+    pair.ourSettings = ours;
+    step.restart();
+    const auto ourStarted = pair.ours.start(ours.environment());
+    QVERIFY2(ourStarted, why(ourStarted).constData());
+    QCOMPARE(pair.ours.inboundPort(), *ourInbound);
+    m_durations[u"pm-connector start (%1)"_s.arg(pair.name)] = step.elapsed();
+    qInfo(
+        "pair %s: reference %s (pid %lld, inbound %u, outbound %u) <-> pm-connector %s (pid %lld, "
+        "inbound %u, outbound %u)",
+        qPrintable(pair.name), qPrintable(RefFsp), qlonglong(pair.sdk.pid()),
+        unsigned(pair.sdk.settings().inboundPort), unsigned(pair.sdk.settings().outboundPort),
+        qPrintable(OurFsp), qlonglong(pair.ours.pid()), unsigned(pair.ours.inboundPort()),
+        unsigned(pair.ours.outboundPort()));
+}
+
+TestInteropConnector::Pair &TestInteropConnector::pairFor(const QString &name)
+{
+    for (auto &pair : m_pairs) {
+        if (pair->name == name)
+            return *pair;
+    }
+    qFatal("no pair %s", qPrintable(name));
+}
+
+std::optional<TestInteropConnector::Outcome> TestInteropConnector::runTransfer(
+    Pair &pair, Side payer, const Json &request)
+{
+    const QString base = payer == Side::Ours ? pair.ours.outboundUrl() : pair.sdk.outboundUrl();
+    Outcome outcome;
+    auto record = [&](const Net::HttpClientResult &result, const QString &what) {
+        if (!result) {
+            qWarning("%s: %s", qPrintable(what), qPrintable(toOneLine(result.error())));
+            return false;
+        }
+        outcome.status = result->status;
+        outcome.raw = result->body;
+        const auto parsed = Fspiop::parseJson(result->body);
+        outcome.body = parsed ? *parsed : Json();
+        outcome.states << str(outcome.body, { "currentState" });
+        return true;
+    };
+    if (!record(exchange(*m_client, "POST", base + u"/transfers"_s, Fspiop::serializeJson(request)),
+            u"POST /transfers"_s))
+        return std::nullopt;
+    const QString transferId = str(outcome.body, { "transferId" });
+    for (int step = 0; step < 2 && outcome.status == 200; ++step) {
+        const QString state = outcome.states.last();
+        QByteArray accept;
+        if (state == u"WAITING_FOR_PARTY_ACCEPTANCE")
+            accept = R"({"acceptParty":true})"_ba;
+        else if (state == u"WAITING_FOR_QUOTE_ACCEPTANCE")
+            accept = R"({"acceptQuote":true})"_ba;
+        else
+            break;
+        if (!record(exchange(*m_client, "PUT", base + u"/transfers/"_s + transferId, accept),
+                u"PUT /transfers/"_s + transferId))
+            return std::nullopt;
+    }
+    return outcome;
+}
+
+// -------------------------------------------------------------------------------------------------
+
+void TestInteropConnector::peersRunAsConfigured_data()
+{
+    QTest::addColumn<QString>("pair");
+    QTest::newRow("plain") << u"plain"_s;
+    QTest::newRow("mtls") << u"mtls"_s;
+}
+
+void TestInteropConnector::peersRunAsConfigured()
+{
+    QFETCH(QString, pair);
+    Pair &p = pairFor(pair);
+    QVERIFY2(p.sdk.isRunning(), qPrintable(p.sdk.logTail()));
+    QVERIFY2(p.ours.isRunning(), qPrintable(p.ours.logTail()));
+
+    // What each process really got, from /proc: JWS on every leg, ILP checks, TLS as configured.
+    const QString tls = p.mtls ? u"true"_s : u"false"_s;
+    const QString accept = p.autoAccept ? u"true"_s : u"false"_s;
+    for (const auto &[who, pid, fsp] : { std::tuple { "reference", p.sdk.pid(), RefFsp },
+             std::tuple { "pm-connector", p.ours.pid(), OurFsp } }) {
+        QFile environ(u"/proc/%1/environ"_s.arg(pid));
+        QVERIFY(environ.open(QIODevice::ReadOnly));
+        const QList<QByteArray> vars = environ.readAll().split('\0');
+        for (const QString &expected : QStringList { u"DFSP_ID="_s + fsp, u"JWS_SIGN=true"_s,
+                 u"JWS_SIGN_PUT_PARTIES=true"_s, u"VALIDATE_INBOUND_JWS=true"_s,
+                 u"VALIDATE_INBOUND_PUT_PARTIES_JWS=true"_s, u"CHECK_ILP=true"_s,
+                 u"INBOUND_MUTUAL_TLS_ENABLED="_s + tls, u"OUTBOUND_MUTUAL_TLS_ENABLED="_s + tls,
+                 u"AUTO_ACCEPT_PARTY="_s + accept, u"AUTO_ACCEPT_QUOTES="_s + accept }) {
+            QVERIFY2(vars.contains(expected.toUtf8()),
+                qPrintable(u"%1 runs without %2"_s.arg(QString::fromLatin1(who), expected)));
+        }
+    }
+    // Direct peering: each one's peer is the other's inbound server.
+    QCOMPARE(p.sdk.settings().peerEndpoint, u"127.0.0.1:%1"_s.arg(p.ours.inboundPort()));
+    QCOMPARE(p.ourSettings.peerEndpoint, u"127.0.0.1:%1"_s.arg(p.sdk.settings().inboundPort));
+
+    // Our connector listens on loopback only, on the ports it printed.
+    const auto sockets = Interop::listeningSockets(p.ours.pid());
+    QVERIFY2(sockets, why(sockets).constData());
+    QList<quint16> ports;
+    for (const auto &socket : *sockets) {
+        QCOMPARE(socket.address, QHostAddress(QHostAddress::LocalHost));
+        ports << socket.port;
+    }
+    QVERIFY(ports.contains(p.ours.inboundPort()));
+    QVERIFY(ports.contains(p.ours.outboundPort()));
+    QVERIFY(ports.contains(p.ours.metricsPort()));
+
+    // Both inbound servers speak what was configured: with mutual TLS, a client that trusts the CA
+    // but has no certificate gets no HTTP answer, one with a certificate of the CA does; without
+    // TLS, plain HTTP is answered.
+    const QString scheme = p.mtls ? u"https"_s : u"http"_s;
+    for (const quint16 port : { p.sdk.settings().inboundPort, p.ours.inboundPort() }) {
+        const QString url = u"%1://127.0.0.1:%2/"_s.arg(scheme).arg(port);
+        if (port == p.sdk.settings().inboundPort)
+            ++p.probedReference; // it logs the unknown path "/" as an error
+        if (p.mtls) {
+            Net::HttpClientOptions anonymous;
+            anonymous.tls = m_pki->clientConfiguration(nullptr);
+            auto client = Net::createHttpClient(anonymous);
+            const auto refused = exchange(*client, "GET", url, {}, 15000);
+            QVERIFY2(!refused,
+                qPrintable(u"%1 answered HTTP %2 to a client without a certificate"_s.arg(url).arg(
+                    refused ? refused->status : 0)));
+            Net::HttpClientOptions mutual;
+            mutual.tls = m_pki->clientConfiguration(&*m_ourClient);
+            client = Net::createHttpClient(mutual);
+            const auto answered = exchange(*client, "GET", url, {}, 15000);
+            QVERIFY2(answered,
+                qPrintable(url + u": "_s + (answered ? QString() : toOneLine(answered.error()))));
+        } else {
+            const auto answered = exchange(*m_client, "GET", url, {}, 15000);
+            QVERIFY2(answered,
+                qPrintable(url + u": "_s + (answered ? QString() : toOneLine(answered.error()))));
+        }
+    }
+}
+
+// -------------------------------------------------------------------------------------------------
+
+void TestInteropConnector::ourConnectorPaysReference_data()
+{
+    peersRunAsConfigured_data();
+}
+
+void TestInteropConnector::ourConnectorPaysReference()
+{
+    QFETCH(QString, pair);
+    Pair &p = pairFor(pair);
+    const int refTransfersBefore = p.refBackend->count("POST", u"/transfers"_s);
+
+    const auto outcome = runTransfer(p, Side::Ours,
+        transferRequest(RefPayee, {}, u"pm pays the reference"_s, PayerNames.display));
+    QVERIFY(outcome);
+    QVERIFY2(outcome->status == 200, outcome->raw.constData());
+    const Json &body = outcome->body;
+    QCOMPARE(str(body, { "currentState" }), u"COMPLETED"_s);
+    if (!p.autoAccept)
+        QCOMPARE(outcome->states,
+            QStringList({ u"WAITING_FOR_PARTY_ACCEPTANCE"_s, u"WAITING_FOR_QUOTE_ACCEPTANCE"_s,
+                u"COMPLETED"_s }));
+    else
+        QCOMPARE(outcome->states, QStringList({ u"COMPLETED"_s }));
+    const QString transferId = str(body, { "transferId" });
+    QVERIFY(!transferId.isEmpty());
+
+    // The party came from the reference's PUT /parties, the quote and the fulfilment from its
+    // callbacks.
+    QCOMPARE(str(body, { "to", "fspId" }), RefFsp);
+    QCOMPARE(str(body, { "to", "lastName" }), u"Dlamini"_s);
+    QCOMPARE(str(body, { "quoteResponseSource" }), RefFsp);
+    QCOMPARE(str(body, { "fulfil", "body", "transferState" }), u"COMMITTED"_s);
+    const QString condition = str(body, { "quoteResponse", "body", "condition" });
+    const QString fulfilment = str(body, { "fulfil", "body", "fulfilment" });
+    QVERIFY2(Fspiop::Ilp::checkFulfilment(utf8(fulfilment), utf8(condition)),
+        qPrintable(u"sha256(%1) != %2"_s.arg(fulfilment, condition)));
+    const auto packet
+        = Fspiop::Ilp::decode(utf8(str(body, { "quoteResponse", "body", "ilpPacket" })));
+    QVERIFY2(packet, why(packet).constData());
+    QCOMPARE(QString::fromStdString(packet->packet.account), u"g.refdfsp.msisdn."_s + RefPayee);
+    QCOMPARE(packet->packet.amount, std::uint64_t(10050));
+
+    // The reference's backend committed exactly this transfer; our record says COMPLETED.
+    QCOMPARE(p.refBackend->count("POST", u"/transfers"_s), refTransfersBefore + 1);
+    QCOMPARE(str(p.refBackend->last("POST", u"/transfers"_s).json, { "transferId" }), transferId);
+    const auto stored
+        = exchange(*m_client, "GET", p.ours.outboundUrl() + u"/transfers/"_s + transferId);
+    QVERIFY(stored);
+    QCOMPARE(stored->status, 200);
+    QCOMPARE(
+        str(Fspiop::parseJson(stored->body).value_or(Json()), { "currentState" }), u"COMPLETED"_s);
+    QCOMPARE(p.ourBackend->calls().size(), 0); // the payer's backend is not asked
+    ++p.oursPaidOk;
+}
+
+void TestInteropConnector::referencePaysOurConnector_data()
+{
+    peersRunAsConfigured_data();
+}
+
+void TestInteropConnector::referencePaysOurConnector()
+{
+    QFETCH(QString, pair);
+    Pair &p = pairFor(pair);
+    const int ourTransfersBefore = p.ourBackend->count("POST", u"/transfers"_s);
+    const int refCallsBefore = int(p.refBackend->calls().size());
+
+    const auto outcome = runTransfer(p, Side::Reference,
+        transferRequest(OurPayee, {}, u"the reference pays pm"_s, ReferencePayerDisplay));
+    QVERIFY(outcome);
+    QVERIFY2(outcome->status == 200, outcome->raw.constData());
+    const Json &body = outcome->body;
+    QCOMPARE(str(body, { "currentState" }), u"COMPLETED"_s);
+    if (!p.autoAccept)
+        QCOMPARE(outcome->states,
+            QStringList({ u"WAITING_FOR_PARTY_ACCEPTANCE"_s, u"WAITING_FOR_QUOTE_ACCEPTANCE"_s,
+                u"COMPLETED"_s }));
+    else
+        QCOMPARE(outcome->states, QStringList({ u"COMPLETED"_s }));
+    const QString transferId = str(body, { "transferId" });
+    QVERIFY(!transferId.isEmpty());
+
+    // Our PUT /parties, PUT /quotes and PUT /transfers, as the reference understood them.
+    QCOMPARE(str(body, { "to", "fspId" }), OurFsp);
+    QCOMPARE(str(body, { "to", "lastName" }), u"Okello"_s);
+    QCOMPARE(str(body, { "quoteResponseSource" }), OurFsp);
+    QCOMPARE(str(body, { "fulfil", "body", "transferState" }), u"COMMITTED"_s);
+    const QString condition = str(body, { "quoteResponse", "body", "condition" });
+    const QString fulfilment = str(body, { "fulfil", "body", "fulfilment" });
+    QVERIFY2(Fspiop::Ilp::checkFulfilment(utf8(fulfilment), utf8(condition)),
+        qPrintable(u"sha256(%1) != %2"_s.arg(fulfilment, condition)));
+    const auto packet
+        = Fspiop::Ilp::decode(utf8(str(body, { "quoteResponse", "body", "ilpPacket" })));
+    QVERIFY2(packet, why(packet).constData());
+    QCOMPARE(QString::fromStdString(packet->packet.account), u"g.pmdfsp.msisdn."_s + OurPayee);
+    QCOMPARE(packet->packet.amount, std::uint64_t(10050));
+    QCOMPARE(str(packet->transactionObject, { "transactionId" }), transferId);
+
+    // Our backend committed exactly this transfer; the reference's backend was not asked.
+    QCOMPARE(p.ourBackend->count("POST", u"/transfers"_s), ourTransfersBefore + 1);
+    const Json backendTransfer = p.ourBackend->last("POST", u"/transfers"_s).json;
+    QCOMPARE(str(backendTransfer, { "transferId" }), transferId);
+    QCOMPARE(int(p.refBackend->calls().size()), refCallsBefore);
+    ++p.referencePaidOk;
+}
+
+// -------------------------------------------------------------------------------------------------
+
+void TestInteropConnector::unknownPartyBothWays_data()
+{
+    peersRunAsConfigured_data();
+}
+
+void TestInteropConnector::unknownPartyBothWays()
+{
+    QFETCH(QString, pair);
+    Pair &p = pairFor(pair);
+
+    // Each payee's backend answers 404 {"statusCode":"3204","message":"Party not found"}; the
+    // payee sends PUT /parties/.../error 3204 and the payer's outbound API answers 500 with it.
+    struct Direction
+    {
+        Side payer;
+        QString unknown;
+        Test::TestBackend *payeeBackend;
+        const char *what;
+    };
+    for (const Direction &d :
+        { Direction { Side::Ours, RefUnknown, p.refBackend.get(), "pm pays" },
+            Direction { Side::Reference, OurUnknown, p.ourBackend.get(), "the reference pays" } }) {
+        const QString what = QString::fromLatin1(d.what);
+        const QString lookup = u"/parties/MSISDN/"_s + d.unknown;
+        const int lookupsBefore = d.payeeBackend->count("GET", lookup);
+        if (d.payer == Side::Ours)
+            ++p.oursPaidUnknown;
+        else
+            ++p.referencePaidUnknown;
+        const auto outcome
+            = runTransfer(p, d.payer, transferRequest(d.unknown, {}, what, payerDisplay(d.payer)));
+        QVERIFY(outcome);
+        QVERIFY2(
+            outcome->status == 500, qPrintable(what + u": "_s + QString::fromUtf8(outcome->raw)));
+        const Json &body = outcome->body;
+        QCOMPARE(str(body, { "statusCode" }), u"3204"_s);
+        QCOMPARE(str(body, { "transferState", "currentState" }), u"ERROR_OCCURRED"_s);
+        QCOMPARE(num(body, { "transferState", "lastError", "httpStatusCode" }), qint64(500));
+        QCOMPARE(
+            str(body,
+                { "transferState", "lastError", "mojaloopError", "errorInformation", "errorCode" }),
+            u"3204"_s);
+        // The backend's message is the payee's errorDescription, on both sides.
+        QCOMPARE(str(body,
+                     { "transferState", "lastError", "mojaloopError", "errorInformation",
+                         "errorDescription" }),
+            u"Party not found"_s);
+        QCOMPARE(str(body, { "transferState", "to", "idValue" }), d.unknown);
+        QCOMPARE(d.payeeBackend->count("GET", lookup), lookupsBefore + 1);
+    }
+}
+
+// -------------------------------------------------------------------------------------------------
+
+void TestInteropConnector::unicodeNamesAndSubIdsReachTheBackends_data()
+{
+    peersRunAsConfigured_data();
+}
+
+void TestInteropConnector::unicodeNamesAndSubIdsReachTheBackends()
+{
+    QFETCH(QString, pair);
+    Pair &p = pairFor(pair);
+
+    struct Direction
+    {
+        Side payer;
+        QString payee;
+        QString subId;
+        Names payeeNames;
+        Test::TestBackend *payeeBackend;
+        QString payeeFsp;
+    };
+    for (const Direction &d : { Direction { Side::Ours, RefPayeeUnicode, RefPayeeSubId,
+                                    RefPayeeNames, p.refBackend.get(), RefFsp },
+             Direction { Side::Reference, OurPayeeUnicode, OurPayeeSubId, OurPayeeNames,
+                 p.ourBackend.get(), OurFsp } }) {
+        const QString lookup = u"/parties/MSISDN/%1/%2"_s.arg(d.payee, d.subId);
+        const int lookupsBefore = d.payeeBackend->count("GET", lookup);
+        const auto outcome = runTransfer(p, d.payer,
+            transferRequest(d.payee, d.subId, u"Ōsaka → 大阪, شكرا"_s, payerDisplay(d.payer)));
+        QVERIFY(outcome);
+        QVERIFY2(outcome->status == 200, outcome->raw.constData());
+        const Json &body = outcome->body;
+        QCOMPARE(str(body, { "currentState" }), u"COMPLETED"_s);
+        if (d.payer == Side::Ours)
+            ++p.oursPaidOk;
+        else
+            ++p.referencePaidOk;
+
+        // The payee's names, from its backend through its PUT /parties to the payer's caller.
+        QCOMPARE(str(body, { "to", "idSubValue" }), d.subId);
+        QCOMPARE(str(body, { "to", "fspId" }), d.payeeFsp);
+        QCOMPARE(str(body, { "to", "firstName" }), d.payeeNames.first);
+        QCOMPARE(str(body, { "to", "middleName" }), d.payeeNames.middle);
+        QCOMPARE(str(body, { "to", "lastName" }), d.payeeNames.last);
+
+        // The payee's backend was asked for the party with its sub id ...
+        QCOMPARE(d.payeeBackend->count("GET", lookup), lookupsBefore + 1);
+        QCOMPARE(d.payeeBackend->last("GET", u"/parties/"_s).path, lookup);
+        // ... and got the payer's names and the payee's sub id with the quote request ...
+        const Json quote = d.payeeBackend->last("POST", u"/quoterequests"_s).json;
+        QCOMPARE(str(quote, { "transactionId" }), str(body, { "transferId" }));
+        QCOMPARE(str(quote, { "from", "firstName" }), PayerNames.first);
+        QCOMPARE(str(quote, { "from", "middleName" }), PayerNames.middle);
+        QCOMPARE(str(quote, { "from", "lastName" }), PayerNames.last);
+        QCOMPARE(str(quote, { "from", "displayName" }), payerDisplay(d.payer));
+        QCOMPARE(str(quote, { "to", "idValue" }), d.payee);
+        QCOMPARE(str(quote, { "to", "idSubValue" }), d.subId);
+        QCOMPARE(str(quote, { "note" }), u"Ōsaka → 大阪, شكرا"_s);
+        // ... and with the transfer.
+        const Json transfer = d.payeeBackend->last("POST", u"/transfers"_s).json;
+        QCOMPARE(str(transfer, { "transferId" }), str(body, { "transferId" }));
+        QCOMPARE(str(transfer, { "from", "firstName" }), PayerNames.first);
+        QCOMPARE(str(transfer, { "from", "lastName" }), PayerNames.last);
+        QCOMPARE(str(transfer, { "to", "idSubValue" }), d.subId);
+    }
+}
+
+// -------------------------------------------------------------------------------------------------
+
+void TestInteropConnector::everyMessageOurConnectorSentPassesAjv()
+{
+    // Each pm-connector stops (SIGTERM: graceful, the store is flushed); then every FSPIOP message
+    // with a body it sent is read from its store, where the raw bytes it put on the wire are kept,
+    // and checked by ajv against the official schemas (tests/schema/validate.mjs, the pinned ajv).
+    const QString messagesDir = m_dir.filePath(u"sent-messages"_s);
+    QVERIFY(QDir(messagesDir).removeRecursively() || !QDir(messagesDir).exists());
+    int expected = 0;
+    int written = 0;
+    std::map<QString, int> perType;
+    for (auto &pair : m_pairs) {
+        Pair &p = *pair;
+        const auto stopped = p.ours.stop();
+        QVERIFY2(stopped, why(stopped).constData());
+        QVERIFY2(*stopped == 0,
+            qPrintable(u"pm-connector (%1) exited with %2\n%3"_s.arg(p.name).arg(*stopped).arg(
+                p.ours.logTail())));
+        // Per completed transfer: as payer POST /quotes and POST /transfers (GET /parties has no
+        // body); as payee PUT /parties, PUT /quotes, PUT /transfers; as payee of an unknown party
+        // PUT /parties/.../error.
+        expected += 2 * p.oursPaidOk + 3 * p.referencePaidOk + p.referencePaidUnknown;
+
+        const QString connection = u"interop-store-"_s + p.name;
+        {
+            QSqlDatabase db = QSqlDatabase::addDatabase(u"QSQLITE"_s, connection);
+            db.setDatabaseName(p.ours.storePath());
+            db.setConnectOptions(u"QSQLITE_OPEN_READONLY"_s);
+            QVERIFY2(db.open(), qPrintable(db.lastError().text()));
+            QSqlQuery query(db);
+            QVERIFY2(query.exec(u"SELECT id, kind, method, url, headers, body FROM messages "
+                                u"WHERE direction = 'out' ORDER BY id"_s),
+                qPrintable(query.lastError().text()));
+            while (query.next()) {
+                const QByteArray body = query.value(5).toByteArray();
+                if (body.isEmpty())
+                    continue;
+                const QString kind = query.value(1).toString();
+                const QString method = query.value(2).toString();
+                const QStringList segments
+                    = QUrl(query.value(3).toString()).path().split(u'/', Qt::SkipEmptyParts);
+                QString contentType;
+                for (const QJsonValue &field :
+                    QJsonDocument::fromJson(query.value(4).toString().toUtf8()).array()) {
+                    if (field.toArray().at(0).toString().compare(
+                            u"content-type"_s, Qt::CaseInsensitive)
+                        == 0)
+                        contentType = field.toArray().at(1).toString();
+                }
+                const auto version
+                    = QRegularExpression(u"version=(\\d+)\\.(\\d+)"_s).match(contentType);
+                QVERIFY2(version.hasMatch(),
+                    qPrintable(u"message %1 has content-type %2"_s.arg(
+                        query.value(0).toString(), contentType)));
+                QString type;
+                if (kind == u"response")
+                    type = u"ErrorInformationResponse"_s;
+                else if (!segments.isEmpty() && segments.last() == u"error")
+                    type = u"ErrorInformationObject"_s;
+                else if (method == u"POST" && segments.value(0) == u"quotes")
+                    type = u"QuotesPostRequest"_s;
+                else if (method == u"POST" && segments.value(0) == u"transfers")
+                    type = u"TransfersPostRequest"_s;
+                else if (method == u"PUT" && segments.value(0) == u"parties")
+                    type = u"PartiesTypeIDPutResponse"_s;
+                else if (method == u"PUT" && segments.value(0) == u"quotes")
+                    type = u"QuotesIDPutResponse"_s;
+                else if (method == u"PUT" && segments.value(0) == u"transfers")
+                    type = u"TransfersIDPutResponse"_s;
+                QVERIFY2(!type.isEmpty(),
+                    qPrintable(u"no schema type for %1 %2 %3"_s.arg(
+                        kind, method, query.value(3).toString())));
+                const QString dir
+                    = messagesDir + u"/v%1_%2"_s.arg(version.captured(1), version.captured(2));
+                QVERIFY(QDir().mkpath(dir));
+                QVERIFY(writeFile(
+                    u"%1/%2__%3-%4.json"_s.arg(dir, type, p.name, query.value(0).toString()),
+                    body));
+                ++written;
+                ++perType[type];
+            }
+        }
+        QSqlDatabase::removeDatabase(connection);
+    }
+    QStringList summary;
+    for (const auto &[type, count] : perType)
+        summary << u"%1 %2"_s.arg(count).arg(type);
+    qInfo("our connector sent %d messages with a body: %s", written,
+        qPrintable(summary.join(u", "_s)));
+    QCOMPARE(written, expected);
+    QVERIFY(expected > 0);
+
+    const QString node = QStandardPaths::findExecutable(u"node"_s);
+    QVERIFY2(!node.isEmpty(), "node is not installed (not on PATH)");
+    QProcess ajv;
+    ajv.setProcessChannelMode(QProcess::SeparateChannels);
+    ajv.start(node,
+        { QStringLiteral(PM_SOURCE_DIR "/tests/schema/validate.mjs"), messagesDir,
+            QStringLiteral(PM_SOURCE_DIR "/resources/schemas") });
+    QVERIFY2(ajv.waitForFinished(120000), "ajv (validate.mjs) did not finish within 120 s");
+    const QString out = QString::fromUtf8(ajv.readAllStandardOutput()).trimmed();
+    const QString err = QString::fromUtf8(ajv.readAllStandardError()).trimmed();
+    QVERIFY2(ajv.exitStatus() == QProcess::NormalExit && ajv.exitCode() == 0,
+        qPrintable(u"validate.mjs exit %1:\n%2\n%3"_s.arg(ajv.exitCode()).arg(out, err)));
+    const auto counts = QRegularExpression(
+        u"^ajv [0-9.]+: (\\d+) built messages valid, 0 broken messages judged alike, 0 problems"_s)
+                            .match(out);
+    QVERIFY2(counts.hasMatch(), qPrintable(out + u'\n' + err));
+    QCOMPARE(counts.captured(1).toInt(), expected);
+    qInfo("%s", qPrintable(out));
+}
+
+void TestInteropConnector::noPeerLoggedAnUnexpectedError()
+{
+    for (auto &pair : m_pairs) {
+        Pair &p = *pair;
+        // The reference: its error entries (see LogEntry::isError()).
+        QVERIFY2(p.sdk.isRunning(), qPrintable(p.sdk.logTail()));
+        // Each entry is matched as "msg" or, when its ctx carries an error, "msg | error message".
+        const QList<ExpectedLog> refExpected {
+            { QRegularExpression(u"^Request failed validation\\. \\| Couldn't match path /$"_s),
+                p.probedReference, u"peersRunAsConfigured: GET / on its inbound port (3002)"_s },
+            { QRegularExpression(u"^Error in getParties( \\|.*)?$"_s), p.oursPaidUnknown,
+                u"unknownPartyBothWays: its backend answers 404 {statusCode: 3204}"_s },
+            { QRegularExpression(u"^Sending error response to pmdfsp( \\|.*)?$"_s),
+                p.oursPaidUnknown,
+                u"unknownPartyBothWays: PUT /parties/.../error to our connector"_s },
+        };
+        QList<std::pair<int, QString>> refErrors;
+        for (const auto &entry : p.sdk.logErrors()) {
+            const Json json = Fspiop::parseJson(entry.line).value_or(Json());
+            QString error = str(json, { "ctx", "err", "message" });
+            if (error.startsWith(u'<'))
+                error = str(json, { "ctx", "error", "message" });
+            refErrors.append({ entry.lineNumber,
+                error.startsWith(u'<') ? entry.message : entry.message + u" | "_s + error });
+        }
+        const QStringList refProblems = compareLog(refErrors, refExpected);
+        QVERIFY2(refProblems.isEmpty(),
+            qPrintable(
+                u"reference (%1), %2:\n"_s.arg(p.name, p.sdk.logPath()) + refProblems.join(u'\n')));
+        QFile stderrFile(p.sdk.stderrPath());
+        QVERIFY(stderrFile.open(QIODevice::ReadOnly));
+        const QByteArray stderrText = stderrFile.readAll();
+        QVERIFY2(!stderrText.contains("Error"), stderrText.constData());
+
+        // Our connector: every stderr line at warning level or worse. It was stopped by
+        // everyMessageOurConnectorSentPassesAjv (stop here when that function did not run).
+        const auto stopped = p.ours.stop();
+        QVERIFY2(stopped && *stopped == 0, stopped ? "exit code not 0" : why(stopped).constData());
+        const QList<ExpectedLog> ourExpected {
+            { QRegularExpression(u"^CACHE_URL \\(environment\\) is ignored"_s), 1,
+                u"started with the reference's settings: no Redis here"_s },
+            { QRegularExpression(u"^ENABLE_TEST_FEATURES \\(environment\\) is ignored"_s), 1,
+                u"started with the reference's settings: no test server here"_s },
+            { QRegularExpression(u"^PM4ML_ENABLED \\(environment\\) is ignored"_s), 1,
+                u"started with the reference's settings: no PM4ML management API here"_s },
+            { QRegularExpression(u"^LOG_INDENT \\(environment\\) is ignored"_s), 1,
+                u"started with the reference's settings: log format is our own"_s },
+        };
+        // The CLI's warnings are matched on their text; any other problem line keeps its level and
+        // category, so it matches nothing expected and is reported whole.
+        QList<std::pair<int, QString>> ourMessages;
+        for (const auto &line : p.ours.logProblems()) {
+            const bool cliWarning = line.level == u"warning" && line.category == u"pm-connector";
+            ourMessages.append({ line.lineNumber,
+                cliWarning ? line.message
+                           : u"[%1 %2] %3"_s.arg(line.level, line.category, line.message) });
+        }
+        const QStringList problems = compareLog(ourMessages, ourExpected);
+        QVERIFY2(problems.isEmpty(),
+            qPrintable(u"pm-connector (%1), %2:\n"_s.arg(p.name, p.ours.logPath())
+                + problems.join(u'\n')));
+        qInfo(
+            "pair %s: reference log %lld entries (%lld error entries, all expected); pm-connector "
+            "log %lld lines (%lld at warning level, all expected)",
+            qPrintable(p.name), qlonglong(p.sdk.logEntries().size()), qlonglong(refErrors.size()),
+            qlonglong(p.ours.logLines().size()), qlonglong(ourMessages.size()));
+    }
+}
+
+void TestInteropConnector::cleanupTestCase()
+{
+    QElapsedTimer step;
+    step.start();
+    for (auto &pair : m_pairs) {
+        (void)pair->ours.stop();
+        pair->sdk.stop();
+    }
+    m_redis.stop();
+    m_durations[u"stopping"_s] = step.elapsed();
+    QStringList parts;
+    for (const auto &[what, ms] : m_durations)
+        parts << u"%1 %2 ms"_s.arg(what).arg(ms);
+    qInfo("durations: %s; whole test %lld ms", qPrintable(parts.join(u"; "_s)),
+        qlonglong(m_clock.elapsed()));
+}
+
+QTEST_GUILESS_MAIN(TestInteropConnector)
+#include "tst_interop_connector.moc"
