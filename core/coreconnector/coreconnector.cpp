@@ -70,7 +70,7 @@ struct Run : std::enable_shared_from_this<Run>
         v["steps"] = ctx["steps"];
         v["config"] = ctx["config"];
         if (failing)
-            v["error"]
+            v["failure"]
                 = Json { { "fspiopCode", s(failure.code) }, { "message", s(failure.message) } };
         return v;
     }

@@ -65,6 +65,11 @@ public:
     quint16 sendMoneyPort() const;
     /** "127.0.0.1:PORT", the form of BACKEND_ENDPOINT. */
     QString backendEndpoint() const;
+    /**
+     * The connector's outbound API for `outbound` steps, when it is only known after start() (the
+     * connector needs the backend endpoint first). Applies to operations started from now on.
+     */
+    void setOutboundUrl(const QUrl &url) { m_options.outboundUrl = url; }
 
     using Done = std::function<void(OperationResult)>;
     /**

@@ -10,7 +10,7 @@ namespace Pm::CoreConnector {
 
 /**
  * Jsonnet mappings (libjsonnet). An expression sees the variables it is given (request, steps,
- * config, response, error…) as locals, and `pm`, an object of native functions on decimal strings
+ * config, response, failure…) as locals, and `pm`, an object of native functions on decimal strings
  * and dates:
  *
  *   pm.add(a, b), pm.sub(a, b)  exact signed decimal arithmetic on strings ("100.5", "-0.25")

@@ -424,7 +424,7 @@ struct OpBuilder
         s.name = str(j, "name");
         QStringList vars = { u"request"_s, u"steps"_s, u"config"_s };
         if (failure)
-            vars << u"error"_s;
+            vars << u"failure"_s;
         s.condition = mapping(j, "if", path);
         if (auto r = checkMapping(s.condition, vars); !r)
             return std::unexpected(r.error());
