@@ -13,6 +13,7 @@
 
 #include <QDateTime>
 #include <QEventLoop>
+#include <QFile>
 #include <QTest>
 #include <QTimer>
 #include <QUrl>
@@ -41,6 +42,12 @@ inline QByteArray newRsaKeyPem()
     char *data = nullptr;
     const long size = BIO_get_mem_data(bio.get(), &data);
     return QByteArray(data, qsizetype(size));
+}
+
+inline bool writeBytes(const QString &path, const QByteArray &data)
+{
+    QFile f(path);
+    return f.open(QIODevice::WriteOnly | QIODevice::Truncate) && f.write(data) == data.size();
 }
 
 inline QString newId()
