@@ -121,12 +121,17 @@ static Error toError(const JobResult &result, const QString &action, int timeout
 
 Result<void> KeychainStore::checkAvailable()
 {
-    auto job = std::make_unique<QKeychain::ReadPasswordJob>(m_service);
-    job->setKey(u"pm-keychain-probe"_s);
+    // A read is not enough: with a Secret Service but no default collection (gnome-keyring never
+    // unlocked), lookups answer "not found" while every write fails. Write a probe entry and
+    // remove it again.
+    const QString probe = u"pm-keychain-probe"_s;
+    auto job = std::make_unique<QKeychain::WritePasswordJob>(m_service);
+    job->setKey(probe);
+    job->setBinaryData(QByteArrayLiteral("probe"));
     const JobResult result = runJob(std::move(job), m_timeoutMs);
-    if (result.outcome == Outcome::Done || result.outcome == Outcome::NotFound)
-        return {};
-    return std::unexpected(toError(result, u"answer a probe"_s, m_timeoutMs));
+    if (result.outcome != Outcome::Done)
+        return std::unexpected(toError(result, u"store a probe entry"_s, m_timeoutMs));
+    return remove(probe);
 }
 
 Result<void> KeychainStore::write(const QString &name, const QByteArray &secret)

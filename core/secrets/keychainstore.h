@@ -20,7 +20,10 @@ public:
     explicit KeychainStore(
         QString service = QStringLiteral("Payment Manager"), int timeoutMs = 30000);
 
-    /** Reads an entry that does not exist: succeeds only if a keychain service answered. */
+    /**
+     * Writes and removes a probe entry ("pm-keychain-probe"): succeeds only if a keychain service
+     * can store secrets (a read alone answers "not found" even where writes fail).
+     */
     Result<void> checkAvailable();
 
     QString service() const { return m_service; }

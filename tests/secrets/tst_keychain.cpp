@@ -53,6 +53,8 @@ private slots:
         KeychainStore store(m_service);
         auto ok = store.checkAvailable();
         QVERIFY2(ok, qPrintable(errorOf(ok)));
+        // The probe entry is written and removed again.
+        QVERIFY(!lookup(u"pm-keychain-probe"_s).ok());
         SecretStoreSettings settings;
         settings.service = m_service;
         auto opened = openSecretStore(settings);
