@@ -1,14 +1,96 @@
+#include "ui/data/storeaccess.h"
+#include "ui/widgets/healthpage.h"
 #include "ui/widgets/mainwindow.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
+#include <QDateTime>
+#include <QDir>
 #include <QLocale>
 #include <QMessageBox>
 #include <QProcess>
 #include <QSettings>
 #include <QTranslator>
 
+#ifdef PM_HAVE_SERVICES
+#include "core/services/servicehost.h"
+#endif
+
 using namespace Qt::StringLiterals;
+
+namespace {
+
+QString tr(const char *text)
+{
+    return QApplication::translate("main", text);
+}
+
+#ifdef PM_HAVE_SERVICES
+/** Shows the Sandbox in the window: environment text, health rows, and its store once it runs. */
+void bindSandbox(Pm::Services::ServiceHost &host, Pm::Ui::MainWindow &window)
+{
+    using Pm::Services::EnvironmentState;
+    using Pm::Ui::HealthState;
+    auto environmentText = [&host] {
+        const Pm::Services::TransferCounters c = host.counters();
+        QString text = tr("Sandbox: %1").arg(Pm::Services::environmentStateName(host.state()));
+        if (host.state() == EnvironmentState::Running) {
+            const QLocale locale;
+            text += tr(" — %1 transfers, %2 successful, %3 failed, %4/s")
+                        .arg(locale.toString(c.started), locale.toString(c.ok),
+                            locale.toString(c.failed), locale.toString(c.ratePerSecond, 'f', 1));
+        }
+        return text;
+    };
+    QObject::connect(&host, &Pm::Services::ServiceHost::stateChanged, &window,
+        [&host, &window, environmentText](EnvironmentState state, const QString &detail) {
+            window.setEnvironmentText(environmentText());
+            const QDateTime now = QDateTime::currentDateTime();
+            Pm::Ui::HealthPage *health = window.healthPage();
+            if (state == EnvironmentState::Failed) {
+                health->setService({ tr("Environment"), HealthState::Failed,
+                    host.lastError().isEmpty() ? detail : host.lastError(), now });
+            } else if (state == EnvironmentState::Running) {
+                health->setService(
+                    { tr("Environment"), HealthState::Ok, tr("Sandbox running"), now });
+                health->setService({ tr("JWS keys"), HealthState::Ok,
+                    QDir(host.dataDir()).filePath(u"jwskeys"_s), now });
+                health->setService({ tr("Certificates"), HealthState::NotConfigured,
+                    tr("the Sandbox runs without TLS"), now });
+                window.setJwsKeysDirectory(QDir(host.dataDir()).filePath(u"jwskeys"_s));
+            } else {
+                health->setService({ tr("Environment"), HealthState::Warning,
+                    Pm::Services::environmentStateName(state), now });
+            }
+        });
+    QObject::connect(&host, &Pm::Services::ServiceHost::countersChanged, &window,
+        [&window, environmentText] { window.setEnvironmentText(environmentText()); });
+    QObject::connect(&host, &Pm::Services::ServiceHost::listenersChanged, &window,
+        [&host, &window](const QList<Pm::Services::Listener> &listeners) {
+            const QString us = host.ourFspId();
+            const QList<std::pair<QString, QString>> rows
+                = { { u"hub"_s, tr("Hub") }, { us + u".inbound"_s, tr("Inbound server") },
+                      { us + u".outbound"_s, tr("Outbound server") },
+                      { us + u".backend"_s, tr("Core connector") },
+                      { us + u".corebank"_s, tr("Core banking system") } };
+            for (const auto &[name, title] : rows) {
+                auto it = std::ranges::find(listeners, name, &Pm::Services::Listener::name);
+                if (it == listeners.end())
+                    continue;
+                window.healthPage()->setService({ title, Pm::Ui::HealthState::Ok,
+                    tr("listening on %1:%2").arg(it->host).arg(it->port),
+                    QDateTime::currentDateTime() });
+            }
+        });
+    QObject::connect(&host, &Pm::Services::ServiceHost::storePathsChanged, &window,
+        [&window](const QStringList &paths) {
+            if (!paths.isEmpty() && !window.storeAccess())
+                window.openStore(paths.first());
+        });
+}
+#endif
+
+} // namespace
 
 int main(int argc, char *argv[])
 {
@@ -26,15 +108,28 @@ int main(int argc, char *argv[])
         QApplication::installTranslator(&translator);
 
     QCommandLineParser parser;
-    parser.setApplicationDescription(QApplication::translate(
-        "main", "Payment Manager: monitors and inspects the transfers of a DFSP."));
+    parser.setApplicationDescription(
+        tr("Payment Manager: monitors and inspects the transfers of a DFSP."));
     parser.addHelpOption();
     parser.addVersionOption();
     const QCommandLineOption storeOption(u"store"_s,
-        QApplication::translate("main", "Show the transfer record (SQLite file) <path>."),
+        tr("Show the transfer record (SQLite file) <path> instead of starting the Sandbox."),
         u"path"_s);
+    const QCommandLineOption noSandboxOption(u"no-sandbox"_s, tr("Do not start the Sandbox."));
+    const QCommandLineOption rateOption(
+        u"rate"_s, tr("Sandbox transfers per second (default 2)."), u"perSecond"_s, u"2"_s);
     parser.addOption(storeOption);
+    parser.addOption(noSandboxOption);
+    parser.addOption(rateOption);
     parser.process(app);
+    bool rateOk = false;
+    const double rate = parser.value(rateOption).toDouble(&rateOk);
+    if (!rateOk || rate < 0) {
+        fprintf(stderr, "%s\n",
+            qPrintable(tr("--rate: '%1' is not a number of transfers per second")
+                           .arg(parser.value(rateOption))));
+        return 2;
+    }
 
     Pm::Ui::MainWindow window;
     QObject::connect(&window, &Pm::Ui::MainWindow::languageChanged, &window, [&window] {
@@ -46,8 +141,26 @@ int main(int argc, char *argv[])
             QApplication::applicationFilePath(), QApplication::arguments().mid(1));
         QApplication::quit();
     });
-    if (parser.isSet(storeOption))
+
+#ifdef PM_HAVE_SERVICES
+    Pm::Services::ServiceHost host;
+#endif
+    if (parser.isSet(storeOption)) {
         window.openStore(parser.value(storeOption));
+    } else if (!parser.isSet(noSandboxOption)) {
+#ifdef PM_HAVE_SERVICES
+        bindSandbox(host, window);
+        Pm::Services::SandboxOptions options;
+        options.rate = rate;
+        host.startSandbox(options);
+#endif
+    }
     window.show();
-    return QApplication::exec();
+    const int code = QApplication::exec();
+#ifdef PM_HAVE_SERVICES
+    // The window (and its store readers) goes before the environment stops.
+    window.setStoreAccess(nullptr);
+    host.stopAndWait();
+#endif
+    return code;
 }

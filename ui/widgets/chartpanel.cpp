@@ -220,8 +220,11 @@ void ChartPanel::setData(
         m_xAxis->setRange(
             QDateTime::fromMSecsSinceEpoch(fromMs), QDateTime::fromMSecsSinceEpoch(toMs));
         m_xAxis->setFormat(toMs - fromMs > 2LL * 24 * 3600 * 1000 ? u"dd/MM HH:mm"_s : u"HH:mm"_s);
-        if (!m_fixedY)
+        if (!m_fixedY) {
             m_yAxis->setRange(0, yMax > 0 ? yMax * 1.1 : 1.0);
+            m_yAxis->applyNiceNumbers();
+            m_yAxis->setLabelFormat(m_yAxis->max() < 10 ? u"%.1f"_s : u"%.0f"_s);
+        }
     }
 }
 
