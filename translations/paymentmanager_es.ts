@@ -2,6 +2,101 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="es_ES">
 <context>
+    <name>Desktop</name>
+    <message>
+        <source>Sandbox: %1</source>
+        <translation>Sandbox: %1 (entorno de pruebas)</translation>
+    </message>
+    <message>
+        <source> — %1 transfers, %2 successful, %3 failed, %4/s</source>
+        <translation> — %1 transferencias, %2 correctas, %3 fallidas, %4/s</translation>
+    </message>
+    <message>
+        <source>Environment</source>
+        <translation>Entorno</translation>
+    </message>
+    <message>
+        <source>Sandbox running</source>
+        <translation>Sandbox en marcha</translation>
+    </message>
+    <message>
+        <source>JWS keys</source>
+        <translation>Claves JWS</translation>
+    </message>
+    <message>
+        <source>Certificates</source>
+        <translation>Certificados</translation>
+    </message>
+    <message>
+        <source>the Sandbox runs without TLS</source>
+        <translation>la Sandbox funciona sin TLS</translation>
+    </message>
+    <message>
+        <source>Hub</source>
+        <translation>Hub de Mojaloop</translation>
+    </message>
+    <message>
+        <source>Inbound server</source>
+        <translation>Servidor entrante</translation>
+    </message>
+    <message>
+        <source>Outbound server</source>
+        <translation>Servidor saliente</translation>
+    </message>
+    <message>
+        <source>Core connector</source>
+        <translation>Conector del sistema central</translation>
+    </message>
+    <message>
+        <source>Core banking system</source>
+        <translation>Sistema bancario central</translation>
+    </message>
+    <message>
+        <source>listening on %1:%2</source>
+        <translation>escuchando en %1:%2</translation>
+    </message>
+    <message>
+        <source>Payment Manager: monitors and inspects the transfers of a DFSP.</source>
+        <translation>Payment Manager: supervisa e inspecciona las transferencias de un DFSP.</translation>
+    </message>
+    <message>
+        <source>Show the transfer record (SQLite file) &lt;path&gt; instead of starting the Sandbox.</source>
+        <translation>Mostrar el registro de transferencias (archivo SQLite) &lt;path&gt; en lugar de iniciar la Sandbox.</translation>
+    </message>
+    <message>
+        <source>Do not start the Sandbox.</source>
+        <translation>No iniciar la Sandbox.</translation>
+    </message>
+    <message>
+        <source>Sandbox transfers per second (default 2).</source>
+        <translation>Transferencias por segundo de la Sandbox (2 por defecto).</translation>
+    </message>
+    <message>
+        <source>--rate: &apos;%1&apos; is not a number of transfers per second</source>
+        <translation>--rate: «%1» no es un número de transferencias por segundo</translation>
+    </message>
+    <message>
+        <source>stopped</source>
+        <translation>detenida</translation>
+    </message>
+    <message>
+        <source>starting</source>
+        <translation>iniciándose</translation>
+    </message>
+    <message>
+        <source>running</source>
+        <translation>en marcha</translation>
+    </message>
+    <message>
+        <source>stopping</source>
+        <translation>deteniéndose</translation>
+    </message>
+    <message>
+        <source>failed</source>
+        <translation>con fallo</translation>
+    </message>
+</context>
+<context>
     <name>Pm::Ui::ChartPanel</name>
     <message>
         <source>Chart. Drag to zoom into a time range, use the wheel or plus and minus to zoom, the arrow keys or the right mouse button to pan, and Home to reset.</source>
@@ -1299,17 +1394,6 @@ Conecta un DFSP con un hub Mojaloop.</translation>
     <message>
         <source>Error</source>
         <translation>Incidencia</translation>
-    </message>
-</context>
-<context>
-    <name>main</name>
-    <message>
-        <source>Payment Manager: monitors and inspects the transfers of a DFSP.</source>
-        <translation>Payment Manager: supervisa e inspecciona las transferencias de un DFSP.</translation>
-    </message>
-    <message>
-        <source>Show the transfer record (SQLite file) &lt;path&gt;.</source>
-        <translation>Mostrar el registro de transferencias (archivo SQLite) &lt;path&gt;.</translation>
     </message>
 </context>
 </TS>

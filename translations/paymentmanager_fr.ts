@@ -2,6 +2,101 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="fr_FR">
 <context>
+    <name>Desktop</name>
+    <message>
+        <source>Sandbox: %1</source>
+        <translation>Sandbox : %1</translation>
+    </message>
+    <message>
+        <source> — %1 transfers, %2 successful, %3 failed, %4/s</source>
+        <translation> — %1 transferts, %2 réussis, %3 échoués, %4/s</translation>
+    </message>
+    <message>
+        <source>Environment</source>
+        <translation>Environnement</translation>
+    </message>
+    <message>
+        <source>Sandbox running</source>
+        <translation>Sandbox en marche</translation>
+    </message>
+    <message>
+        <source>JWS keys</source>
+        <translation>Clés JWS</translation>
+    </message>
+    <message>
+        <source>Certificates</source>
+        <translation>Certificats</translation>
+    </message>
+    <message>
+        <source>the Sandbox runs without TLS</source>
+        <translation>la Sandbox fonctionne sans TLS</translation>
+    </message>
+    <message>
+        <source>Hub</source>
+        <translation>Hub Mojaloop</translation>
+    </message>
+    <message>
+        <source>Inbound server</source>
+        <translation>Serveur entrant</translation>
+    </message>
+    <message>
+        <source>Outbound server</source>
+        <translation>Serveur sortant</translation>
+    </message>
+    <message>
+        <source>Core connector</source>
+        <translation>Connecteur du système central</translation>
+    </message>
+    <message>
+        <source>Core banking system</source>
+        <translation>Système bancaire central</translation>
+    </message>
+    <message>
+        <source>listening on %1:%2</source>
+        <translation>à l&apos;écoute sur %1:%2</translation>
+    </message>
+    <message>
+        <source>Payment Manager: monitors and inspects the transfers of a DFSP.</source>
+        <translation>Payment Manager : surveille et inspecte les transferts d&apos;un DFSP.</translation>
+    </message>
+    <message>
+        <source>Show the transfer record (SQLite file) &lt;path&gt; instead of starting the Sandbox.</source>
+        <translation>Afficher l&apos;enregistrement de transferts (fichier SQLite) &lt;path&gt; au lieu de démarrer la Sandbox.</translation>
+    </message>
+    <message>
+        <source>Do not start the Sandbox.</source>
+        <translation>Ne pas démarrer la Sandbox.</translation>
+    </message>
+    <message>
+        <source>Sandbox transfers per second (default 2).</source>
+        <translation>Transferts par seconde de la Sandbox (2 par défaut).</translation>
+    </message>
+    <message>
+        <source>--rate: &apos;%1&apos; is not a number of transfers per second</source>
+        <translation>--rate : « %1 » n&apos;est pas un nombre de transferts par seconde</translation>
+    </message>
+    <message>
+        <source>stopped</source>
+        <translation>arrêtée</translation>
+    </message>
+    <message>
+        <source>starting</source>
+        <translation>en démarrage</translation>
+    </message>
+    <message>
+        <source>running</source>
+        <translation>en marche</translation>
+    </message>
+    <message>
+        <source>stopping</source>
+        <translation>en arrêt</translation>
+    </message>
+    <message>
+        <source>failed</source>
+        <translation>en échec</translation>
+    </message>
+</context>
+<context>
     <name>Pm::Ui::ChartPanel</name>
     <message>
         <source>Chart. Drag to zoom into a time range, use the wheel or plus and minus to zoom, the arrow keys or the right mouse button to pan, and Home to reset.</source>
@@ -1299,17 +1394,6 @@ Relie un DFSP à un hub Mojaloop.</translation>
     <message>
         <source>Error</source>
         <translation>Erreur</translation>
-    </message>
-</context>
-<context>
-    <name>main</name>
-    <message>
-        <source>Payment Manager: monitors and inspects the transfers of a DFSP.</source>
-        <translation>Payment Manager : surveille et inspecte les transferts d&apos;un DFSP.</translation>
-    </message>
-    <message>
-        <source>Show the transfer record (SQLite file) &lt;path&gt;.</source>
-        <translation>Afficher l&apos;enregistrement de transferts (fichier SQLite) &lt;path&gt;.</translation>
     </message>
 </context>
 </TS>

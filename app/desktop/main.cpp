@@ -4,6 +4,7 @@
 
 #include <QApplication>
 #include <QCommandLineParser>
+#include <QCoreApplication>
 #include <QDateTime>
 #include <QDir>
 #include <QLocale>
@@ -20,12 +21,30 @@ using namespace Qt::StringLiterals;
 
 namespace {
 
-QString tr(const char *text)
+/** The translation context of the application's own texts. */
+class Desktop
 {
-    return QApplication::translate("main", text);
-}
+    Q_DECLARE_TR_FUNCTIONS(Desktop)
+};
 
 #ifdef PM_HAVE_SERVICES
+QString stateText(Pm::Services::EnvironmentState state)
+{
+    switch (state) {
+    case Pm::Services::EnvironmentState::Stopped:
+        return Desktop::tr("stopped");
+    case Pm::Services::EnvironmentState::Starting:
+        return Desktop::tr("starting");
+    case Pm::Services::EnvironmentState::Running:
+        return Desktop::tr("running");
+    case Pm::Services::EnvironmentState::Stopping:
+        return Desktop::tr("stopping");
+    case Pm::Services::EnvironmentState::Failed:
+        return Desktop::tr("failed");
+    }
+    return {};
+}
+
 /** Shows the Sandbox in the window: environment text, health rows, and its store once it runs. */
 void bindSandbox(Pm::Services::ServiceHost &host, Pm::Ui::MainWindow &window)
 {
@@ -33,10 +52,10 @@ void bindSandbox(Pm::Services::ServiceHost &host, Pm::Ui::MainWindow &window)
     using Pm::Ui::HealthState;
     auto environmentText = [&host] {
         const Pm::Services::TransferCounters c = host.counters();
-        QString text = tr("Sandbox: %1").arg(Pm::Services::environmentStateName(host.state()));
+        QString text = Desktop::tr("Sandbox: %1").arg(stateText(host.state()));
         if (host.state() == EnvironmentState::Running) {
             const QLocale locale;
-            text += tr(" — %1 transfers, %2 successful, %3 failed, %4/s")
+            text += Desktop::tr(" — %1 transfers, %2 successful, %3 failed, %4/s")
                         .arg(locale.toString(c.started), locale.toString(c.ok),
                             locale.toString(c.failed), locale.toString(c.ratePerSecond, 'f', 1));
         }
@@ -48,19 +67,19 @@ void bindSandbox(Pm::Services::ServiceHost &host, Pm::Ui::MainWindow &window)
             const QDateTime now = QDateTime::currentDateTime();
             Pm::Ui::HealthPage *health = window.healthPage();
             if (state == EnvironmentState::Failed) {
-                health->setService({ tr("Environment"), HealthState::Failed,
+                health->setService({ Desktop::tr("Environment"), HealthState::Failed,
                     host.lastError().isEmpty() ? detail : host.lastError(), now });
             } else if (state == EnvironmentState::Running) {
-                health->setService(
-                    { tr("Environment"), HealthState::Ok, tr("Sandbox running"), now });
-                health->setService({ tr("JWS keys"), HealthState::Ok,
+                health->setService({ Desktop::tr("Environment"), HealthState::Ok,
+                    Desktop::tr("Sandbox running"), now });
+                health->setService({ Desktop::tr("JWS keys"), HealthState::Ok,
                     QDir(host.dataDir()).filePath(u"jwskeys"_s), now });
-                health->setService({ tr("Certificates"), HealthState::NotConfigured,
-                    tr("the Sandbox runs without TLS"), now });
+                health->setService({ Desktop::tr("Certificates"), HealthState::NotConfigured,
+                    Desktop::tr("the Sandbox runs without TLS"), now });
                 window.setJwsKeysDirectory(QDir(host.dataDir()).filePath(u"jwskeys"_s));
             } else {
-                health->setService({ tr("Environment"), HealthState::Warning,
-                    Pm::Services::environmentStateName(state), now });
+                health->setService(
+                    { Desktop::tr("Environment"), HealthState::Warning, stateText(state), now });
             }
         });
     QObject::connect(&host, &Pm::Services::ServiceHost::countersChanged, &window,
@@ -68,17 +87,17 @@ void bindSandbox(Pm::Services::ServiceHost &host, Pm::Ui::MainWindow &window)
     QObject::connect(&host, &Pm::Services::ServiceHost::listenersChanged, &window,
         [&host, &window](const QList<Pm::Services::Listener> &listeners) {
             const QString us = host.ourFspId();
-            const QList<std::pair<QString, QString>> rows
-                = { { u"hub"_s, tr("Hub") }, { us + u".inbound"_s, tr("Inbound server") },
-                      { us + u".outbound"_s, tr("Outbound server") },
-                      { us + u".backend"_s, tr("Core connector") },
-                      { us + u".corebank"_s, tr("Core banking system") } };
+            const QList<std::pair<QString, QString>> rows = { { u"hub"_s, Desktop::tr("Hub") },
+                { us + u".inbound"_s, Desktop::tr("Inbound server") },
+                { us + u".outbound"_s, Desktop::tr("Outbound server") },
+                { us + u".backend"_s, Desktop::tr("Core connector") },
+                { us + u".corebank"_s, Desktop::tr("Core banking system") } };
             for (const auto &[name, title] : rows) {
                 auto it = std::ranges::find(listeners, name, &Pm::Services::Listener::name);
                 if (it == listeners.end())
                     continue;
                 window.healthPage()->setService({ title, Pm::Ui::HealthState::Ok,
-                    tr("listening on %1:%2").arg(it->host).arg(it->port),
+                    Desktop::tr("listening on %1:%2").arg(it->host).arg(it->port),
                     QDateTime::currentDateTime() });
             }
         });
@@ -109,15 +128,17 @@ int main(int argc, char *argv[])
 
     QCommandLineParser parser;
     parser.setApplicationDescription(
-        tr("Payment Manager: monitors and inspects the transfers of a DFSP."));
+        Desktop::tr("Payment Manager: monitors and inspects the transfers of a DFSP."));
     parser.addHelpOption();
     parser.addVersionOption();
     const QCommandLineOption storeOption(u"store"_s,
-        tr("Show the transfer record (SQLite file) <path> instead of starting the Sandbox."),
+        Desktop::tr(
+            "Show the transfer record (SQLite file) <path> instead of starting the Sandbox."),
         u"path"_s);
-    const QCommandLineOption noSandboxOption(u"no-sandbox"_s, tr("Do not start the Sandbox."));
-    const QCommandLineOption rateOption(
-        u"rate"_s, tr("Sandbox transfers per second (default 2)."), u"perSecond"_s, u"2"_s);
+    const QCommandLineOption noSandboxOption(
+        u"no-sandbox"_s, Desktop::tr("Do not start the Sandbox."));
+    const QCommandLineOption rateOption(u"rate"_s,
+        Desktop::tr("Sandbox transfers per second (default 2)."), u"perSecond"_s, u"2"_s);
     parser.addOption(storeOption);
     parser.addOption(noSandboxOption);
     parser.addOption(rateOption);
@@ -126,7 +147,7 @@ int main(int argc, char *argv[])
     const double rate = parser.value(rateOption).toDouble(&rateOk);
     if (!rateOk || rate < 0) {
         fprintf(stderr, "%s\n",
-            qPrintable(tr("--rate: '%1' is not a number of transfers per second")
+            qPrintable(Desktop::tr("--rate: '%1' is not a number of transfers per second")
                            .arg(parser.value(rateOption))));
         return 2;
     }
