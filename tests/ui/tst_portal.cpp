@@ -357,14 +357,30 @@ void TestPortal::overviewMatchesTheStore()
     // The store's own answers for the same window.
     const Ui::TimeWindow w = overview->data().window;
     Store::Store &store = *m_payer->store();
+    auto minuteRows = store.transfers().minuteStats(w.fromMs, w.toMs);
+    QVERIFY(minuteRows);
+    qint64 completed = 0, failed = 0;
+    for (const auto &m : *minuteRows) {
+        completed += m.completed;
+        failed += m.failed;
+    }
+    Store::TransferFilter pendingFilter;
+    pendingFilter.status = Store::TransferStatus::Pending;
+    pendingFilter.initiatedFrom = w.fromMs;
+    pendingFilter.initiatedTo = w.toMs;
+    auto pendingCount = store.transfers().count(pendingFilter);
+    QVERIFY(pendingCount);
+    const qint64 pending = *pendingCount;
+    // The same as the counts by state: every transfer here was initiated and finished in the
+    // window.
     auto states = store.transfers().countByState(w.fromMs, w.toMs);
     QVERIFY(states);
-    qint64 completed = 0, pending = 0, failed = 0;
+    qint64 byState[3] = { 0, 0, 0 };
     for (const auto &c : *states)
-        (c.status == Store::TransferStatus::Completed       ? completed
-                : c.status == Store::TransferStatus::Failed ? failed
-                                                            : pending)
-            += c.count;
+        byState[int(c.status)] += c.count;
+    QCOMPARE(byState[int(Store::TransferStatus::Completed)], completed);
+    QCOMPARE(byState[int(Store::TransferStatus::Failed)], failed);
+    QCOMPARE(byState[int(Store::TransferStatus::Pending)], pending);
     QCOMPARE(completed, qint64(m_completed.size()));
     QCOMPARE(failed, qint64(m_failed.size()));
     const QLocale locale;

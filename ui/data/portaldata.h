@@ -36,9 +36,9 @@ struct OverviewData
 {
     TimeWindow window;
     std::vector<Store::MinuteStats> minutes;
-    qint64 completed = 0;
-    qint64 pending = 0;
-    qint64 failed = 0;
+    qint64 completed = 0; ///< became final (successful) in the window, by completion time
+    qint64 pending = 0; ///< initiated in the window and not final yet
+    qint64 failed = 0; ///< became final (failed) in the window, by completion time
     std::vector<Store::ErrorCount> errors;
     std::vector<Store::TransferRecord> latestErrors; ///< newest first, at most LatestErrorCount
     QString error; ///< empty when every query succeeded
