@@ -8,6 +8,8 @@
 #include "core/pki/csr.h"
 #include "core/pki/key.h"
 #include "core/pki/validation.h"
+#include "core/secrets/keys.h"
+#include "core/secrets/secretstore.h"
 
 #include <QFile>
 #include <QSaveFile>
@@ -286,6 +288,54 @@ struct CaOptions
     }
 };
 
+/** --secret-store, --secret-file, --secret-passphrase-file: where --secret keys live (pm_secrets).
+ */
+struct SecretStoreOptions
+{
+    QCommandLineOption kind { u"secret-store"_s,
+        u"keychain (default: the OS keychain) or encrypted-file."_s, u"KIND"_s, u"keychain"_s };
+    QCommandLineOption file { u"secret-file"_s,
+        u"The encrypted file store (created on first use) for --secret-store encrypted-file."_s,
+        u"FILE"_s };
+    QCommandLineOption passphrase { u"secret-passphrase-file"_s,
+        u"The encrypted file store's passphrase (first line, at least 8 characters)."_s,
+        u"FILE"_s };
+
+    void add(QCommandLineParser &parser) const { parser.addOptions({ kind, file, passphrase }); }
+
+    /** The store, or nullptr after reporting the problem; `exit` gets the exit code then. */
+    std::unique_ptr<Secrets::SecretStore> open(
+        const QCommandLineParser &parser, Io io, const QString &command, int &exit) const
+    {
+        exit = ExitBadUsage;
+        auto storeKind = Secrets::secretStoreKindFromName(parser.value(kind));
+        if (!storeKind) {
+            failWith(io, ExitBadUsage,
+                u"%1: --secret-store: %2"_s.arg(command, storeKind.error().message));
+            return nullptr;
+        }
+        Secrets::SecretStoreSettings settings;
+        settings.kind = *storeKind;
+        if (settings.kind == Secrets::SecretStoreKind::EncryptedFile) {
+            if (checkRequired(parser, { &file, &passphrase }, io, command))
+                return nullptr;
+            settings.filePath = parser.value(file);
+            const auto p = readPassphrase(
+                io, parser.value(passphrase), command, u"secret-passphrase-file"_s);
+            if (!p)
+                return nullptr;
+            settings.passphrase = *p;
+        }
+        auto store = Secrets::openSecretStore(settings);
+        if (!store) {
+            exit = ExitCheckFailed;
+            failWith(io, ExitCheckFailed, u"%1: %2"_s.arg(command, toOneLine(store.error())));
+            return nullptr;
+        }
+        return std::move(*store);
+    }
+};
+
 void printCertificate(QTextStream &out, const Certificate &cert)
 {
     out << u"subject: "_s << cert.subjectText() << u'\n' << u"issuer: "_s << cert.issuerText()
@@ -303,25 +353,58 @@ int runKeyGenerate(const QStringList &args, Io io)
 {
     const QString command = u"pki key generate"_s;
     QCommandLineParser parser;
-    parser.setApplicationDescription(u"Generates a private key and writes it as PKCS#8 PEM."_s);
+    parser.setApplicationDescription(u"Generates a private key and writes it as PKCS#8 PEM "
+                                     u"(--out) or keeps it in the secret store (--secret)."_s);
     const QCommandLineOption type(
         u"type"_s, u"RSA-2048 (default), RSA-4096 or EC-P256."_s, u"TYPE"_s, u"RSA-2048"_s);
     const QCommandLineOption out(u"out"_s, u"Where to write the key."_s, u"FILE"_s);
+    const QCommandLineOption secret(
+        u"secret"_s, u"Keep the key in the secret store under NAME instead."_s, u"NAME"_s);
     const QCommandLineOption publicOut(
         u"public-out"_s, u"Also write the public key (SubjectPublicKeyInfo PEM)."_s, u"FILE"_s);
     KeyOutput keyOutput;
-    parser.addOptions({ type, out, publicOut });
+    SecretStoreOptions storeOptions;
+    parser.addOptions({ type, out, secret, publicOut });
     keyOutput.add(parser);
+    storeOptions.add(parser);
     if (const auto exit = parse(parser, args, io, command))
         return *exit;
-    if (const auto exit = checkRequired(parser, { &out }, io, command))
-        return *exit;
+    if (parser.isSet(out) == parser.isSet(secret))
+        return failWith(io, ExitBadUsage,
+            u"%1: give either --out FILE or --secret NAME (see --help)"_s.arg(command));
+    if (parser.isSet(secret)
+        && (parser.isSet(keyOutput.passphraseFile) || parser.isSet(keyOutput.unencrypted)))
+        return failWith(io, ExitBadUsage,
+            u"%1: --passphrase-file and --unencrypted apply to --out; the secret store encrypts "
+            u"--secret keys itself"_s.arg(command));
     const auto keyType = keyTypeOption(parser, type, io, command);
     if (!keyType)
         return ExitBadUsage;
+    std::unique_ptr<Secrets::SecretStore> store;
+    if (parser.isSet(secret)) {
+        if (auto name = Secrets::validateSecretName(parser.value(secret)); !name)
+            return failWith(
+                io, ExitBadUsage, u"%1: --secret: %2"_s.arg(command, name.error().message));
+        int exit = ExitOk;
+        store = storeOptions.open(parser, io, command, exit);
+        if (!store)
+            return exit;
+    }
     auto key = PrivateKey::generate(*keyType);
     if (!key)
         return failWith(io, ExitCheckFailed, u"%1: %2"_s.arg(command, toOneLine(key.error())));
+    if (store) {
+        if (auto stored = Secrets::writePrivateKey(*store, parser.value(secret), *key); !stored)
+            return failWith(
+                io, ExitCheckFailed, u"%1: %2"_s.arg(command, toOneLine(stored.error())));
+        if (parser.isSet(publicOut)
+            && !writeOutput(io, parser.value(publicOut), key->publicKeyPem(), false, command))
+            return ExitCheckFailed;
+        io.out << u"%1 key stored as '%2' in the %3\n"_s.arg(
+            keyTypeName(*keyType), parser.value(secret), store->description());
+        io.out.flush();
+        return ExitOk;
+    }
     const auto pem = keyOutput.pem(parser, *key, io, command);
     if (const int *exit = std::get_if<int>(&pem))
         return *exit;
@@ -345,25 +428,50 @@ int runCsrCreate(const QStringList &args, Io io)
     const QCommandLineOption key(u"key"_s, u"The private key (PEM or DER)."_s, u"FILE"_s);
     const QCommandLineOption keyPassphrase(
         u"key-passphrase-file"_s, u"Passphrase of an encrypted --key (first line)."_s, u"FILE"_s);
+    const QCommandLineOption keySecret(
+        u"key-secret"_s, u"Use the key kept in the secret store under NAME instead."_s, u"NAME"_s);
     const QCommandLineOption out(u"out"_s, u"Where to write the CSR (PEM)."_s, u"FILE"_s);
     SubjectOptions subject;
-    parser.addOptions({ key, keyPassphrase, out });
+    SecretStoreOptions storeOptions;
+    parser.addOptions({ key, keyPassphrase, keySecret, out });
     subject.add(parser, true);
+    storeOptions.add(parser);
     if (const auto exit = parse(parser, args, io, command))
         return *exit;
-    if (const auto exit = checkRequired(parser, { &key, &subject.cn, &out }, io, command))
+    if (parser.isSet(key) == parser.isSet(keySecret))
+        return failWith(io, ExitBadUsage,
+            u"%1: give either --key FILE or --key-secret NAME (see --help)"_s.arg(command));
+    if (const auto exit = checkRequired(parser, { &subject.cn, &out }, io, command))
         return *exit;
-    QByteArray passphrase;
-    if (parser.isSet(keyPassphrase)) {
-        const auto p
-            = readPassphrase(io, parser.value(keyPassphrase), command, u"key-passphrase-file"_s);
-        if (!p)
-            return ExitBadUsage;
-        passphrase = *p;
+    std::optional<PrivateKey> privateKey;
+    if (parser.isSet(keySecret)) {
+        int exit = ExitOk;
+        const auto store = storeOptions.open(parser, io, command, exit);
+        if (!store)
+            return exit;
+        auto stored = Secrets::readPrivateKey(*store, parser.value(keySecret));
+        if (!stored)
+            return failWith(
+                io, ExitCheckFailed, u"%1: %2"_s.arg(command, toOneLine(stored.error())));
+        if (!*stored)
+            return failWith(io, ExitCheckFailed,
+                u"%1: there is no key '%2' in the %3"_s.arg(
+                    command, parser.value(keySecret), store->description()));
+        privateKey = std::move(**stored);
     }
-    const auto privateKey = loadKey(io, command, parser.value(key), passphrase);
-    if (!privateKey)
-        return ExitBadUsage;
+    if (!privateKey) {
+        QByteArray passphrase;
+        if (parser.isSet(keyPassphrase)) {
+            const auto p = readPassphrase(
+                io, parser.value(keyPassphrase), command, u"key-passphrase-file"_s);
+            if (!p)
+                return ExitBadUsage;
+            passphrase = *p;
+        }
+        privateKey = loadKey(io, command, parser.value(key), passphrase);
+        if (!privateKey)
+            return ExitBadUsage;
+    }
     auto csr = CertificateRequest::create(
         *privateKey, { subject.subject(parser), subject.altNames(parser) });
     if (!csr)

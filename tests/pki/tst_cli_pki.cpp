@@ -191,6 +191,67 @@ private slots:
         QVERIFY(run.out.contains(u"INVALID       CA_CERTIFICATE_USAGE"_s));
     }
 
+    void keysKeptInTheSecretStore()
+    {
+        const QStringList store { u"--secret-store"_s, u"encrypted-file"_s, u"--secret-file"_s,
+            path(u"secrets.pmsec"_s), u"--secret-passphrase-file"_s, path(u"pass"_s) };
+        Run run = pki(QStringList { u"key"_s, u"generate"_s, u"--secret"_s, u"hub/tls-key"_s,
+                          u"--public-out"_s, path(u"stored.pub"_s) }
+            + store);
+        QVERIFY2(run.code == 0, qPrintable(run.err));
+        QCOMPARE(run.out,
+            u"RSA-2048 key stored as 'hub/tls-key' in the encrypted file %1\n"_s.arg(
+                path(u"secrets.pmsec"_s)));
+        // The store holds the key encrypted: no PEM, no modulus bytes.
+        const QByteArray raw = readFile(path(u"secrets.pmsec"_s));
+        QVERIFY(raw.startsWith("PMSECRT1"));
+        QVERIFY(!raw.contains("PRIVATE KEY"));
+        const CliResult spki
+            = ossl({ u"pkey"_s, u"-pubin"_s, u"-in"_s, u"stored.pub"_s, u"-outform"_s, u"DER"_s });
+        QVERIFY(spki.ok());
+        QVERIFY(spki.out.size() > 200);
+        QVERIFY(!raw.contains(spki.out.mid(spki.out.size() - 69, 64)));
+
+        // A CSR made with the stored key carries its public key and verifies.
+        run = pki(QStringList { u"csr"_s, u"create"_s, u"--key-secret"_s, u"hub/tls-key"_s,
+                      u"--cn"_s, u"payee.example"_s, u"--out"_s, path(u"stored.csr"_s) }
+            + store);
+        QVERIFY2(run.code == 0, qPrintable(run.err));
+        const CliResult verify
+            = ossl({ u"req"_s, u"-in"_s, u"stored.csr"_s, u"-verify"_s, u"-noout"_s });
+        QVERIFY2(verify.ok(), verify.all().constData());
+        const CliResult csrKey
+            = ossl({ u"req"_s, u"-in"_s, u"stored.csr"_s, u"-noout"_s, u"-pubkey"_s });
+        QCOMPARE(csrKey.out, readFile(path(u"stored.pub"_s)));
+
+        // Wrong passphrase, absent key, keychain without a service (ctest gives no D-Bus session).
+        QVERIFY(writeFile(path(u"pass2"_s), "another passphrase\n"));
+        run = pki({ u"csr"_s, u"create"_s, u"--key-secret"_s, u"hub/tls-key"_s, u"--cn"_s, u"x"_s,
+            u"--out"_s, path(u"x.csr"_s), u"--secret-store"_s, u"encrypted-file"_s,
+            u"--secret-file"_s, path(u"secrets.pmsec"_s), u"--secret-passphrase-file"_s,
+            path(u"pass2"_s) });
+        QCOMPARE(run.code, 1);
+        QVERIFY2(
+            run.err.startsWith(
+                u"pm-connector: pki csr create: Wrong passphrase for the encrypted secret store"_s),
+            qPrintable(run.err));
+        run = pki(QStringList { u"csr"_s, u"create"_s, u"--key-secret"_s, u"hub/none"_s, u"--cn"_s,
+                      u"x"_s, u"--out"_s, path(u"x.csr"_s) }
+            + store);
+        QCOMPARE(run.code, 1);
+        QCOMPARE(run.err,
+            u"pm-connector: pki csr create: there is no key 'hub/none' in the encrypted file %1\n"_s
+                .arg(path(u"secrets.pmsec"_s)));
+        run = pki({ u"key"_s, u"generate"_s, u"--secret"_s, u"hub/tls-key"_s });
+        QCOMPARE(run.code, 1);
+        QVERIFY2(run.err.startsWith(
+                     u"pm-connector: pki key generate: No OS keychain service is available. "
+                     "Payment Manager never stores keys in plain text"_s),
+            qPrintable(run.err));
+        QVERIFY(run.out.isEmpty());
+        QVERIFY(!QFile::exists(path(u"x.csr"_s)));
+    }
+
     void badUsageIsOneClearLine_data()
     {
         QTest::addColumn<QStringList>("args");
@@ -215,6 +276,22 @@ private slots:
         QTest::newRow("usage") << QStringList {
             u"cert"_s, u"sign"_s, u"--csr"_s, out, u"--out"_s, out, u"--usage"_s, u"both"_s
         } << u"pm-connector: pki cert sign: --usage 'both' must be client or server\n"_s;
+        QTest::newRow("out or secret")
+            << QStringList { u"key"_s, u"generate"_s, u"--unencrypted"_s }
+            << u"pm-connector: pki key generate: give either --out FILE or --secret NAME (see "
+               "--help)\n"_s;
+        QTest::newRow("secret encrypts")
+            << QStringList { u"key"_s, u"generate"_s, u"--secret"_s, u"k"_s, u"--unencrypted"_s }
+            << u"pm-connector: pki key generate: --passphrase-file and --unencrypted apply to "
+               "--out; the secret store encrypts --secret keys itself\n"_s;
+        QTest::newRow("store kind")
+            << QStringList { u"key"_s, u"generate"_s, u"--secret"_s, u"k"_s, u"--secret-store"_s,
+                   u"plain"_s }
+            << u"pm-connector: pki key generate: --secret-store: Secret store 'plain' is not "
+               "known: use 'keychain' or 'encrypted-file'\n"_s;
+        QTest::newRow("store file") << QStringList {
+            u"key"_s, u"generate"_s, u"--secret"_s, u"k"_s, u"--secret-store"_s, u"encrypted-file"_s
+        } << u"pm-connector: pki key generate: --secret-file is required (see --help)\n"_s;
         QTest::newRow("set")
             << QStringList { u"validate"_s, u"--set"_s, u"everything"_s }
             << u"pm-connector: pki validate: --set 'everything' must be one of inbound, "
