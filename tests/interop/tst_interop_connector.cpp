@@ -11,9 +11,12 @@
 // driven through the acceptParty / acceptQuote PUTs). Every flow runs in both directions on both
 // pairs. See docs/interop.md.
 
+#include "core/fspiop/headers.h"
 #include "core/fspiop/ilp.h"
 #include "core/fspiop/json.h"
 #include "core/fspiop/jws.h"
+#include "core/fspiop/mediatype.h"
+#include "core/fspiop/schema.h"
 #include "core/net/httpclient.h"
 #include "tests/interop/connectorprocess.h"
 #include "tests/interop/referencesdk.h"
@@ -166,16 +169,11 @@ Json transferRequest(
 
 /** Sends one request and waits for the answer, running this thread's event loop (the backends
  * live on it). */
-Net::HttpClientResult exchange(Net::HttpClient &client, const QByteArray &method,
-    const QString &url, const QByteArray &body = {}, int timeoutMs = OutboundTimeoutMs)
+Net::HttpClientResult exchange(
+    Net::HttpClient &client, Net::HttpClientRequest request, int timeoutMs = OutboundTimeoutMs)
 {
     std::optional<Net::HttpClientResult> out;
-    Net::HttpClientRequest request;
-    request.method = method;
-    request.url = QUrl(url);
-    request.body = body;
-    if (!body.isEmpty())
-        request.headers.set("Content-Type", "application/json");
+    const QString url = request.url.toString();
     request.timeout = std::chrono::milliseconds { timeoutMs };
     QObject context; // the callback is dropped if we give up first
     QEventLoop loop;
@@ -193,6 +191,19 @@ Net::HttpClientResult exchange(Net::HttpClient &client, const QByteArray &method
         return std::unexpected(error);
     }
     return std::move(*out);
+}
+
+/** A plain JSON request (the outbound APIs, or a GET). */
+Net::HttpClientResult exchange(Net::HttpClient &client, const QByteArray &method,
+    const QString &url, const QByteArray &body = {}, int timeoutMs = OutboundTimeoutMs)
+{
+    Net::HttpClientRequest request;
+    request.method = method;
+    request.url = QUrl(url);
+    request.body = body;
+    if (!body.isEmpty())
+        request.headers.set("Content-Type", "application/json");
+    return exchange(client, std::move(request), timeoutMs);
 }
 
 /** An error entry a peer logs because of what this test does on purpose. */
@@ -245,6 +256,8 @@ private slots:
     void unknownPartyBothWays();
     void unicodeNamesAndSubIdsReachTheBackends_data();
     void unicodeNamesAndSubIdsReachTheBackends();
+    void forgedSignaturesAreRejectedBothWays_data();
+    void forgedSignaturesAreRejectedBothWays();
     void everyMessageOurConnectorSentPassesAjv();
     void noPeerLoggedAnUnexpectedError();
     void cleanupTestCase();
@@ -274,6 +287,17 @@ private:
         int oursPaidUnknown = 0; ///< our connector looked up an unknown party at the reference
         int referencePaidUnknown = 0; ///< the reference looked up an unknown party at ours
         int probedReference = 0; ///< GET / sent to the reference's inbound server (3002 logged)
+        int forgedToReference = 0; ///< requests with a forged signature sent to the reference
+        /** A client for the inbound servers: plain, or presenting the test's client certificate. */
+        std::unique_ptr<Net::HttpClient> fspiopClient;
+    };
+
+    /** A message our connector answered directly (not a request or callback, so not stored). */
+    struct DirectAnswer
+    {
+        QString schemaType;
+        QString name;
+        QByteArray body;
     };
 
     struct Outcome
@@ -292,6 +316,13 @@ private:
      * them. Returns the last answer, or nothing (with a warning) when there was none.
      */
     std::optional<Outcome> runTransfer(Pair &pair, Side payer, const Json &request);
+    /**
+     * Sends one FSPIOP request to `target`'s inbound server as `source` would (FSPIOP 1.0 headers,
+     * destination the target), signed with `key` over the exact bytes sent.
+     */
+    Net::HttpClientResult sendSigned(Pair &pair, Side target, const QByteArray &method,
+        const QString &path, const QString &resource, const Json &body,
+        const Fspiop::Jws::SigningKey &key, const QString &source);
 
     QElapsedTimer m_clock;
     QTemporaryDir m_dir;
@@ -303,6 +334,8 @@ private:
     QString m_verifyDir;
     RedisServer m_redis;
     std::unique_ptr<Net::HttpClient> m_client;
+    std::optional<Fspiop::Jws::SigningKey> m_rogueKey; ///< in nobody's verification directory
+    QList<DirectAnswer> m_directAnswers;
     std::vector<std::unique_ptr<Pair>> m_pairs;
     std::map<QString, qint64> m_durations; ///< step → ms, for the report
 };
@@ -326,6 +359,11 @@ void TestInteropConnector::initTestCase()
     m_refJwsKey = m_dir.filePath(u"refdfsp-jws.pem"_s);
     QVERIFY(writeFile(m_ourJwsKey, *ourPem));
     QVERIFY(writeFile(m_refJwsKey, *refPem));
+    const auto roguePem = Interop::generateRsaPrivateKeyPem(2048);
+    QVERIFY2(roguePem, "RSA key generation failed");
+    auto rogueKey = Fspiop::Jws::SigningKey::fromPem(*roguePem);
+    QVERIFY2(rogueKey, why(rogueKey).constData());
+    m_rogueKey.emplace(std::move(*rogueKey));
     for (const auto &[fsp, pem] :
         { std::pair { OurFsp, *ourPem }, std::pair { RefFsp, *refPem } }) {
         const auto key = Fspiop::Jws::SigningKey::fromPem(pem);
@@ -435,6 +473,10 @@ void TestInteropConnector::startPair(Pair &pair)
     QVERIFY2(ourStarted, why(ourStarted).constData());
     QCOMPARE(pair.ours.inboundPort(), *ourInbound);
     m_durations[u"pm-connector start (%1)"_s.arg(pair.name)] = step.elapsed();
+    Net::HttpClientOptions clientOptions;
+    if (pair.mtls)
+        clientOptions.tls = m_pki->clientConfiguration(&*m_ourClient);
+    pair.fspiopClient = Net::createHttpClient(clientOptions);
     qInfo(
         "pair %s: reference %s (pid %lld, inbound %u, outbound %u) <-> pm-connector %s (pid %lld, "
         "inbound %u, outbound %u)",
@@ -488,6 +530,46 @@ std::optional<TestInteropConnector::Outcome> TestInteropConnector::runTransfer(
             return std::nullopt;
     }
     return outcome;
+}
+
+Net::HttpClientResult TestInteropConnector::sendSigned(Pair &pair, Side target,
+    const QByteArray &method, const QString &path, const QString &resource, const Json &body,
+    const Fspiop::Jws::SigningKey &key, const QString &source)
+{
+    const QString scheme = pair.mtls ? u"https"_s : u"http"_s;
+    const quint16 port
+        = target == Side::Ours ? pair.ours.inboundPort() : pair.sdk.settings().inboundPort;
+    const QString destination = target == Side::Ours ? OurFsp : RefFsp;
+    const QString date = Fspiop::currentHttpDate();
+    Net::HttpClientRequest request;
+    request.method = method;
+    request.url = QUrl(u"%1://127.0.0.1:%2%3"_s.arg(scheme).arg(port).arg(path));
+    request.body = Fspiop::serializeJson(body);
+    request.headers.set(
+        "Content-Type", Fspiop::contentType(resource, Fspiop::Versions::V1_0).toUtf8());
+    if (method != "PUT")
+        request.headers.set(
+            "Accept", Fspiop::acceptType(resource, Fspiop::Versions::V1_0).toUtf8());
+    request.headers.set("Date", date.toUtf8());
+    request.headers.set("FSPIOP-Source", source.toUtf8());
+    request.headers.set("FSPIOP-Destination", destination.toUtf8());
+    Fspiop::Jws::SignRequest toSign;
+    toSign.method = QString::fromLatin1(method);
+    toSign.uri = path;
+    toSign.source = source;
+    toSign.destination = destination;
+    toSign.date = date;
+    toSign.body = request.body;
+    const auto signedHeaders = Fspiop::Jws::sign(key, toSign);
+    if (!signedHeaders) {
+        Net::HttpClientError error;
+        error.message = u"cannot sign: "_s + toOneLine(signedHeaders.error());
+        return std::unexpected(error);
+    }
+    request.headers.set("FSPIOP-URI", signedHeaders->uri);
+    request.headers.set("FSPIOP-HTTP-Method", signedHeaders->httpMethod);
+    request.headers.set("FSPIOP-Signature", signedHeaders->signature);
+    return exchange(*pair.fspiopClient, std::move(request), 15000);
 }
 
 // -------------------------------------------------------------------------------------------------
@@ -555,16 +637,22 @@ void TestInteropConnector::peersRunAsConfigured()
             QVERIFY2(!refused,
                 qPrintable(u"%1 answered HTTP %2 to a client without a certificate"_s.arg(url).arg(
                     refused ? refused->status : 0)));
-            Net::HttpClientOptions mutual;
-            mutual.tls = m_pki->clientConfiguration(&*m_ourClient);
-            client = Net::createHttpClient(mutual);
-            const auto answered = exchange(*client, "GET", url, {}, 15000);
-            QVERIFY2(answered,
-                qPrintable(url + u": "_s + (answered ? QString() : toOneLine(answered.error()))));
+        }
+        // p.fspiopClient presents a client certificate of the CA when the pair runs mutual TLS.
+        const auto answered = exchange(*p.fspiopClient, "GET", url, {}, 15000);
+        QVERIFY2(answered,
+            qPrintable(url + u": "_s + (answered ? QString() : toOneLine(answered.error()))));
+        // Our connector serves its health answer on GET / of the inbound port too. The reference
+        // has a health route "/" in its inbound handlers, but its request validator (the FSPIOP API
+        // definition, which has no "/") runs first and answers 404 with FSPIOP error 3002, logging
+        // "Request failed validation." (expected in noPeerLoggedAnUnexpectedError).
+        const Json answer = Fspiop::parseJson(answered->body).value_or(Json());
+        if (port == p.ours.inboundPort()) {
+            QVERIFY2(answered->status == 200, answered->body.constData());
+            QCOMPARE(str(answer, { "status" }), u"OK"_s);
         } else {
-            const auto answered = exchange(*m_client, "GET", url, {}, 15000);
-            QVERIFY2(answered,
-                qPrintable(url + u": "_s + (answered ? QString() : toOneLine(answered.error()))));
+            QVERIFY2(answered->status == 404, answered->body.constData());
+            QCOMPARE(str(answer, { "errorInformation", "errorCode" }), u"3002"_s);
         }
     }
 }
@@ -800,13 +888,118 @@ void TestInteropConnector::unicodeNamesAndSubIdsReachTheBackends()
 
 // -------------------------------------------------------------------------------------------------
 
+void TestInteropConnector::forgedSignaturesAreRejectedBothWays_data()
+{
+    peersRunAsConfigured_data();
+}
+
+void TestInteropConnector::forgedSignaturesAreRejectedBothWays()
+{
+    // JWS validation is in effect on both sides, PUT /parties included: a request claiming to come
+    // from the peer (FSPIOP-Source: the other connector) but signed with a key that is not the
+    // peer's is answered 400 with FSPIOP error 3105 and goes no further (no backend call).
+    QFETCH(QString, pair);
+    Pair &p = pairFor(pair);
+    const QString payeeId = u"25699990001"_s;
+    const Json party = { { "party",
+        { { "partyIdInfo",
+              { { "partyIdType", "MSISDN" }, { "partyIdentifier", utf8(payeeId) },
+                  { "fspId", "refdfsp" } } },
+            { "personalInfo", { { "complexName", { { "firstName", "Forged" } } } } },
+            { "name", "Forged Party" } } } };
+    const auto partyValid
+        = Fspiop::Schema::validate(Fspiop::Versions::V1_0, u"PartiesTypeIDPutResponse", party);
+    QVERIFY2(partyValid, why(partyValid).constData());
+    const QString quoteId = QUuid::createUuid().toString(QUuid::WithoutBraces);
+    const Json quote = { { "quoteId", utf8(quoteId) },
+        { "transactionId", utf8(QUuid::createUuid().toString(QUuid::WithoutBraces)) },
+        { "payee",
+            { { "partyIdInfo",
+                { { "partyIdType", "MSISDN" }, { "partyIdentifier", utf8(OurPayee) } } } } },
+        { "payer",
+            { { "partyIdInfo",
+                { { "partyIdType", "MSISDN" }, { "partyIdentifier", "25644444444" } } } } },
+        { "amountType", "SEND" }, { "amount", { { "currency", "USD" }, { "amount", "1" } } },
+        { "transactionType",
+            { { "scenario", "TRANSFER" }, { "initiator", "PAYER" },
+                { "initiatorType", "CONSUMER" } } } };
+    const auto quoteValid
+        = Fspiop::Schema::validate(Fspiop::Versions::V1_0, u"QuotesPostRequest", quote);
+    QVERIFY2(quoteValid, why(quoteValid).constData());
+
+    struct Case
+    {
+        Side target;
+        QByteArray method;
+        QString path;
+        QString resource;
+        const Json *body;
+    };
+    const QList<Case> cases {
+        { Side::Reference, "PUT", u"/parties/MSISDN/"_s + payeeId, u"parties"_s, &party },
+        { Side::Reference, "POST", u"/quotes"_s, u"quotes"_s, &quote },
+        { Side::Ours, "PUT", u"/parties/MSISDN/"_s + payeeId, u"parties"_s, &party },
+        { Side::Ours, "POST", u"/quotes"_s, u"quotes"_s, &quote },
+    };
+    const int refCallsBefore = int(p.refBackend->calls().size());
+    const int ourCallsBefore = int(p.ourBackend->calls().size());
+    for (const Case &c : cases) {
+        const bool toOurs = c.target == Side::Ours;
+        const QString what = u"%1 %2 to %3"_s.arg(
+            QString::fromLatin1(c.method), c.path, toOurs ? u"pm-connector"_s : u"the reference"_s);
+        if (!toOurs)
+            ++p.forgedToReference;
+        const auto answer = sendSigned(p, c.target, c.method, c.path, c.resource, *c.body,
+            *m_rogueKey, toOurs ? RefFsp : OurFsp);
+        QVERIFY2(
+            answer, qPrintable(what + u": "_s + (answer ? QString() : toOneLine(answer.error()))));
+        QVERIFY2(answer->status == 400,
+            qPrintable(
+                what + u": HTTP %1 %2"_s.arg(answer->status).arg(QString::fromUtf8(answer->body))));
+        const Json error = Fspiop::parseJson(answer->body).value_or(Json());
+        QVERIFY2(str(error, { "errorInformation", "errorCode" }) == u"3105",
+            qPrintable(what + u": "_s + QString::fromUtf8(answer->body)));
+        if (toOurs)
+            m_directAnswers.append({ u"ErrorInformationResponse"_s,
+                u"%1-forged-%2-%3"_s.arg(p.name, c.resource, QString::fromLatin1(c.method)),
+                answer->body });
+    }
+    // Nothing was processed: neither backend was called (a forged POST /quotes would otherwise
+    // reach POST /quoterequests at once).
+    QTest::qWait(300);
+    QCOMPARE(int(p.refBackend->calls().size()), refCallsBefore);
+    QCOMPARE(int(p.ourBackend->calls().size()), ourCallsBefore);
+}
+
+// -------------------------------------------------------------------------------------------------
+
 void TestInteropConnector::everyMessageOurConnectorSentPassesAjv()
 {
     // Each pm-connector stops (SIGTERM: graceful, the store is flushed); then every FSPIOP message
     // with a body it sent is read from its store, where the raw bytes it put on the wire are kept,
-    // and checked by ajv against the official schemas (tests/schema/validate.mjs, the pinned ajv).
+    // and checked by ajv against the official schemas (tests/schema/validate.mjs, the pinned ajv),
+    // together with the error answers it gave this test directly (404 to GET /, 400 to forged
+    // signatures), which are not stored.
+    //
+    // The same records show JWS signing in effect on both sides: every message with a body our
+    // connector sent carries an FSPIOP-Signature that our verifier accepts over the stored raw
+    // bytes with pmdfsp's public key, and every one the reference sent us verifies with refdfsp's
+    // key; PUT /parties included, in both directions.
     const QString messagesDir = m_dir.filePath(u"sent-messages"_s);
     QVERIFY(QDir(messagesDir).removeRecursively() || !QDir(messagesDir).exists());
+    std::map<QString, Fspiop::Jws::VerificationKey> publicKeys;
+    for (const QString &fsp : { OurFsp, RefFsp }) {
+        QFile file(m_verifyDir + u'/' + fsp + u".pem"_s);
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        auto key = Fspiop::Jws::VerificationKey::fromPem(file.readAll());
+        QVERIFY2(key, why(key).constData());
+        publicKeys.emplace(fsp, std::move(*key));
+    }
+    const Fspiop::Jws::KeyLookup lookup
+        = [&publicKeys](const QString &source) -> std::optional<Fspiop::Jws::VerificationKey> {
+        const auto it = publicKeys.find(source);
+        return it == publicKeys.end() ? std::nullopt : std::optional(it->second);
+    };
     int expected = 0;
     int written = 0;
     std::map<QString, int> perType;
@@ -829,9 +1022,11 @@ void TestInteropConnector::everyMessageOurConnectorSentPassesAjv()
             db.setConnectOptions(u"QSQLITE_OPEN_READONLY"_s);
             QVERIFY2(db.open(), qPrintable(db.lastError().text()));
             QSqlQuery query(db);
-            QVERIFY2(query.exec(u"SELECT id, kind, method, url, headers, body FROM messages "
-                                u"WHERE direction = 'out' ORDER BY id"_s),
+            QVERIFY2(query.exec(u"SELECT id, kind, method, url, headers, body, direction "
+                                u"FROM messages ORDER BY id"_s),
                 qPrintable(query.lastError().text()));
+            std::map<QString, int> signedOut; ///< "METHOD resource" → verified signatures
+            std::map<QString, int> signedIn;
             while (query.next()) {
                 const QByteArray body = query.value(5).toByteArray();
                 if (body.isEmpty())
@@ -840,14 +1035,32 @@ void TestInteropConnector::everyMessageOurConnectorSentPassesAjv()
                 const QString method = query.value(2).toString();
                 const QStringList segments
                     = QUrl(query.value(3).toString()).path().split(u'/', Qt::SkipEmptyParts);
+                const bool outgoing = query.value(6).toString() == u"out";
                 QString contentType;
+                Fspiop::Jws::HeaderList headers;
                 for (const QJsonValue &field :
                     QJsonDocument::fromJson(query.value(4).toString().toUtf8()).array()) {
-                    if (field.toArray().at(0).toString().compare(
-                            u"content-type"_s, Qt::CaseInsensitive)
-                        == 0)
-                        contentType = field.toArray().at(1).toString();
+                    const QString name = field.toArray().at(0).toString();
+                    const QString value = field.toArray().at(1).toString();
+                    headers.append({ name.toLatin1(), value.toLatin1() });
+                    if (name.compare(u"content-type"_s, Qt::CaseInsensitive) == 0)
+                        contentType = value;
                 }
+                const QString where
+                    = u"%1 message %2 (%3 %4 %5)"_s.arg(p.name, query.value(0).toString(),
+                        outgoing ? u"sent"_s : u"received"_s, method, query.value(3).toString());
+                if (kind != u"response") {
+                    const auto verified = Fspiop::Jws::verify(headers, body, lookup);
+                    QVERIFY2(
+                        verified, qPrintable(where + u": "_s + QString::fromUtf8(why(verified))));
+                    QCOMPARE(verified->source, outgoing ? OurFsp : RefFsp);
+                    QVERIFY2(verified->bodyForm == Fspiop::Jws::BodyForm::Raw,
+                        qPrintable(where + u": verified only over the "_s
+                            + Fspiop::Jws::bodyFormName(verified->bodyForm) + u" form"_s));
+                    ++(outgoing ? signedOut : signedIn)[method + u' ' + segments.value(0)];
+                }
+                if (!outgoing)
+                    continue;
                 const auto version
                     = QRegularExpression(u"version=(\\d+)\\.(\\d+)"_s).match(contentType);
                 QVERIFY2(version.hasMatch(),
@@ -880,8 +1093,40 @@ void TestInteropConnector::everyMessageOurConnectorSentPassesAjv()
                 ++written;
                 ++perType[type];
             }
+            // Both sides signed PUT /parties (JWS_SIGN_PUT_PARTIES) and every other leg with a
+            // body.
+            QStringList out, in;
+            for (const auto &[leg, count] : signedOut)
+                out << u"%1 %2"_s.arg(count).arg(leg);
+            for (const auto &[leg, count] : signedIn)
+                in << u"%1 %2"_s.arg(count).arg(leg);
+            qInfo("pair %s: signatures verified on what pm-connector sent: %s; on what the "
+                  "reference sent it: %s",
+                qPrintable(p.name), qPrintable(out.join(u", "_s)), qPrintable(in.join(u", "_s)));
+            const int completedAsPayee = p.referencePaidOk;
+            const int completedAsPayer = p.oursPaidOk;
+            QCOMPARE(signedOut[u"PUT parties"_s], completedAsPayee + p.referencePaidUnknown);
+            QCOMPARE(signedOut[u"PUT quotes"_s], completedAsPayee);
+            QCOMPARE(signedOut[u"PUT transfers"_s], completedAsPayee);
+            QCOMPARE(signedOut[u"POST quotes"_s], completedAsPayer);
+            QCOMPARE(signedOut[u"POST transfers"_s], completedAsPayer);
+            QCOMPARE(signedIn[u"PUT parties"_s], completedAsPayer + p.oursPaidUnknown);
+            QCOMPARE(signedIn[u"PUT quotes"_s], completedAsPayer);
+            QCOMPARE(signedIn[u"PUT transfers"_s], completedAsPayer);
+            QCOMPARE(signedIn[u"POST quotes"_s], completedAsPayee);
+            QCOMPARE(signedIn[u"POST transfers"_s], completedAsPayee);
+            QVERIFY(signedOut[u"PUT parties"_s] > 0 && signedIn[u"PUT parties"_s] > 0);
         }
         QSqlDatabase::removeDatabase(connection);
+    }
+    for (const DirectAnswer &answer : std::as_const(m_directAnswers)) {
+        const QString dir = messagesDir + u"/v1_0"_s;
+        QVERIFY(QDir().mkpath(dir));
+        QVERIFY(
+            writeFile(u"%1/%2__%3.json"_s.arg(dir, answer.schemaType, answer.name), answer.body));
+        ++written;
+        ++expected;
+        ++perType[answer.schemaType];
     }
     QStringList summary;
     for (const auto &[type, count] : perType)
@@ -921,6 +1166,9 @@ void TestInteropConnector::noPeerLoggedAnUnexpectedError()
         const QList<ExpectedLog> refExpected {
             { QRegularExpression(u"^Request failed validation\\. \\| Couldn't match path /$"_s),
                 p.probedReference, u"peersRunAsConfigured: GET / on its inbound port (3002)"_s },
+            { QRegularExpression(u"^Inbound request failed JWS validation( \\|.*)?$"_s),
+                p.forgedToReference,
+                u"forgedSignaturesAreRejectedBothWays: signed with a key not the peer's"_s },
             { QRegularExpression(u"^Error in getParties( \\|.*)?$"_s), p.oursPaidUnknown,
                 u"unknownPartyBothWays: its backend answers 404 {statusCode: 3204}"_s },
             { QRegularExpression(u"^Sending error response to pmdfsp( \\|.*)?$"_s),
