@@ -161,9 +161,10 @@ public:
         : m_fspId(std::move(fspId))
     { }
 
-    bool start()
+    /** Starts with `keyPem` as its JWS key, or a new RSA 2048 key (slow under sanitizers). */
+    bool start(const QByteArray &keyPem = {})
     {
-        m_keyPem = newRsaKeyPem();
+        m_keyPem = keyPem.isEmpty() ? newRsaKeyPem() : keyPem;
         auto key = Fspiop::Jws::SigningKey::fromPem(m_keyPem);
         if (!key)
             return false;

@@ -92,8 +92,8 @@ void TestCliHub::badConfigurationNamesTheField()
 {
     QTemporaryDir dir;
     QVERIFY(dir.isValid());
-    const QByteArray config =
-        "{\"participants\": [{\"fspId\": \"a\", \"endpoint\": \"http://127.0.0.1:1\", \"currencies\": [\"EURO\"]}]}";
+    const QByteArray config = "{\"participants\": [{\"fspId\": \"a\", \"endpoint\": "
+                              "\"http://127.0.0.1:1\", \"currencies\": [\"EURO\"]}]}";
     QVERIFY(writeBytes(dir.filePath(u"hub.json"_s), config));
     QProcess p;
     p.start(binary(), { u"hub"_s, u"--config"_s, dir.filePath(u"hub.json"_s) });

@@ -17,6 +17,7 @@ class TestHub : public QObject
     Q_OBJECT
 
 private slots:
+    void initTestCase();
     void init();
     void cleanup();
 
@@ -45,17 +46,27 @@ private:
     /** Verifies a message the hub wrote itself with the hub's public key. */
     bool signedByHub(const FakeDfsp::Received &r) const;
 
+    QByteArray m_payerKey, m_payeeKey,
+        m_hubKey; ///< generated once: RSA generation is slow under ASan
     std::unique_ptr<FakeDfsp> m_payer, m_payee;
     std::unique_ptr<Hub::Hub> m_hub;
     QHash<QString, IlpPair> m_ilp; ///< by transfer id
 };
 
+void TestHub::initTestCase()
+{
+    m_payerKey = newRsaKeyPem();
+    m_payeeKey = newRsaKeyPem();
+    m_hubKey = newRsaKeyPem();
+    QVERIFY(!m_payerKey.isEmpty() && !m_payeeKey.isEmpty() && !m_hubKey.isEmpty());
+}
+
 void TestHub::init()
 {
     m_payer = std::make_unique<FakeDfsp>(u"payerfsp"_s);
     m_payee = std::make_unique<FakeDfsp>(u"payeefsp"_s);
-    QVERIFY(m_payer->start());
-    QVERIFY(m_payee->start());
+    QVERIFY(m_payer->start(m_payerKey));
+    QVERIFY(m_payee->start(m_payeeKey));
     m_ilp.clear();
 }
 
@@ -71,6 +82,7 @@ void TestHub::cleanup()
 void TestHub::startHub(const QString &payerCap)
 {
     Hub::HubConfig config;
+    config.signingKeyPem = m_hubKey;
     Hub::ParticipantConfig payer { u"payerfsp"_s, m_payer->endpoint(), { u"USD"_s },
         m_payer->publicKeyPem(), {} };
     if (!payerCap.isEmpty())

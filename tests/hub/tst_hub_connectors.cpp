@@ -4,6 +4,7 @@
 
 #include "core/connector/connector.h"
 #include "core/hub/hub.h"
+#include "tests/hub/hubkit.h"
 #include "tests/integration/connectorkit.h"
 #include "tests/support/testbackend.h"
 #include "tests/support/testpki.h"
@@ -38,7 +39,7 @@ private:
 
     std::unique_ptr<QTemporaryDir> m_dir;
     QString m_payerKey, m_payeeKey, m_keysDir;
-    QByteArray m_payerPublic, m_payeePublic;
+    QByteArray m_payerPublic, m_payeePublic, m_hubKey;
     std::unique_ptr<TestPki> m_pki;
     std::unique_ptr<TestBackend> m_payerBackend, m_payeeBackend;
     std::unique_ptr<Hub::Hub> m_hub;
@@ -60,6 +61,8 @@ void TestHubConnectors::initTestCase()
     m_payerKey = payer->privateKeyPath;
     m_payeeKey = payee->privateKeyPath;
     m_keysDir = m_dir->filePath(u"jwskeys"_s);
+    m_hubKey = newRsaKeyPem(); // once: RSA generation is slow under the sanitizers
+    QVERIFY(!m_hubKey.isEmpty());
     QVERIFY(QDir().mkpath(m_keysDir));
     for (auto [name, path, out] : { std::tuple { u"payerfsp"_s, m_payerKey, &m_payerPublic },
              std::tuple { u"payeefsp"_s, m_payeeKey, &m_payeePublic } }) {
@@ -109,6 +112,7 @@ void TestHubConnectors::startAll(
     // The reference signs PUT /parties only with JWS_SIGN_PUT_PARTIES; these connectors do, so
     // require it.
     hubConfig.requireJwsOnPutParties = true;
+    hubConfig.signingKeyPem = m_hubKey;
     m_hub = std::make_unique<Hub::Hub>(hubConfig);
     auto hubPort = m_hub->start();
     QVERIFY2(hubPort, qPrintable(hubPort ? QString() : hubPort.error().message));
