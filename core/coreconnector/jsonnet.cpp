@@ -327,4 +327,31 @@ Result<void> checkJsonnet(
     return {};
 }
 
+Result<void> checkJsonnetAll(const QList<JsonnetCheck> &checks)
+{
+    if (checks.isEmpty())
+        return {};
+    VmPtr vm = makeVm();
+    QString program = pmLocal(u"1970-01-01T00:00:00.000Z"_s);
+    for (qsizetype i = 0; i < checks.size(); ++i) {
+        program
+            += u"local __m%1 = function(%2) (\n"_s.arg(i).arg(checks[i].variables.join(u", "_s));
+        program += checks[i].expression + u"\n); "_s;
+    }
+    program += u"null"_s;
+    int error = 0;
+    char *out = jsonnet_evaluate_snippet(vm.get(), "mapping", program.toUtf8().constData(), &error);
+    const QByteArray text(out);
+    jsonnet_realloc(vm.get(), out, 0);
+    if (!error)
+        return {};
+    for (const JsonnetCheck &c : checks) {
+        if (auto r = checkJsonnet(c.expression, c.variables, c.source); !r)
+            return r;
+    }
+    return fail(2001,
+        u"jsonnet: the template's mappings do not check together: %1"_s.arg(
+            QString::fromUtf8(text).section(u'\n', 0, 0)));
+}
+
 } // namespace Pm::CoreConnector

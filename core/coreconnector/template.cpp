@@ -125,6 +125,7 @@ struct Loader
     QStringList lines;
     QHash<QString, int> lineOf;
     QSet<QString> configKeys;
+    QList<JsonnetCheck> pendingChecks;
 
     int line(const QString &path) const
     {
@@ -413,7 +414,10 @@ struct OpBuilder
     {
         if (!m.isSet())
             return {};
-        return checkJsonnet(m.code, variables, JsonnetSource { loader.file, m.line, m.field });
+        // Checked together once the whole template is read (see checkJsonnetAll).
+        loader.pendingChecks.append(
+            JsonnetCheck { m.code, variables, JsonnetSource { loader.file, m.line, m.field } });
+        return {};
     }
 
     Result<Step> step(const Json &j, const QString &path, const QStringList &visible, bool failure)
@@ -657,6 +661,8 @@ Result<Template> parseTemplate(const QByteArray &yaml, const QString &file)
             return std::unexpected(op.error());
         t.operations.insert(op->name, *op);
     }
+    if (auto r = checkJsonnetAll(loader.pendingChecks); !r)
+        return std::unexpected(r.error());
     return t;
 }
 
