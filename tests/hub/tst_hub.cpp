@@ -34,6 +34,8 @@ private slots:
     void patchAfterReserved();
     void wrongFulfilmentAborts();
     void payeeErrorReleasesReservation();
+    void getTransferAnsweredFromHubState();
+    void reRegistrationMovesEndpointKeepsPositions();
     void configFromJson();
     void configErrorsNameTheField();
 
@@ -492,6 +494,55 @@ void TestHub::payeeErrorReleasesReservation()
     const QString again = sendTransfer(u"50"_s);
     QVERIFY(m_payer->waitFor("PUT", u"/transfers/"_s + again));
     QCOMPARE(m_hub->transfer(again)->state, Hub::TransferState::Committed);
+}
+
+void TestHub::getTransferAnsweredFromHubState()
+{
+    startHub();
+    const QString id = sendTransfer(u"1.5"_s);
+    QVERIFY(m_payer->waitFor("PUT", u"/transfers/"_s + id));
+    // A payer that lost the callback asks again: the hub answers from its own state, signed by it.
+    QVERIFY(m_payer->send(hubUrl(), "GET", u"/transfers/"_s + id, Json()));
+    QVERIFY(waitUntil([&] { return m_payer->count("PUT", u"/transfers/"_s + id) == 2; }));
+    const FakeDfsp::Received answer = m_payer->received.last();
+    QCOMPARE(answer.path, u"/transfers/"_s + id);
+    QCOMPARE(answer.headers.value("FSPIOP-Source"), "switch");
+    QVERIFY(signedByHub(answer));
+    QCOMPARE(jstr(answer.json, "transferState"), u"COMMITTED"_s);
+    QCOMPARE(jstr(answer.json, "fulfilment"), QString::fromStdString(m_ilp[id].fulfilment));
+    // Not a party to it, or an unknown id: 3208.
+    const QString unknown = newId();
+    QVERIFY(m_payer->send(hubUrl(), "GET", u"/transfers/"_s + unknown, Json()));
+    auto err = m_payer->waitFor("PUT", u"/transfers/"_s + unknown + u"/error"_s);
+    QVERIFY(err);
+    QCOMPARE(errorCodeOf(err->json), 3208);
+}
+
+void TestHub::reRegistrationMovesEndpointKeepsPositions()
+{
+    startHub(u"100"_s);
+    const QString first = sendTransfer(u"30"_s);
+    QVERIFY(m_payer->waitFor("PUT", u"/transfers/"_s + first));
+    // The payee comes back on another port (a restarted DFSP): registered again, same positions.
+    auto moved = std::make_unique<FakeDfsp>(u"payeefsp"_s);
+    QVERIFY(moved->start(m_payeeKey));
+    moved->onRequest = m_payee->onRequest;
+    m_payee.swap(moved);
+    QVERIFY(m_hub->addParticipant(
+        { u"payeefsp"_s, m_payee->endpoint(), { u"USD"_s }, m_payee->publicKeyPem(), {} }));
+    QCOMPARE(m_hub->position(u"payeefsp"_s, u"USD"_s)->position, -3000);
+    QCOMPARE(m_hub->participants().size(), 2);
+    const QString second = sendTransfer(u"70"_s);
+    QVERIFY(m_payer->waitFor("PUT", u"/transfers/"_s + second));
+    QCOMPARE(m_payee->count("POST", u"/transfers"_s), 1);
+    QCOMPARE(moved->count("POST", u"/transfers"_s), 1);
+    QCOMPARE(m_hub->position(u"payerfsp"_s, u"USD"_s)->position, 10000);
+    QCOMPARE(m_hub->position(u"payeefsp"_s, u"USD"_s)->position, -10000);
+    // A bad registration is refused with the field named, and changes nothing.
+    auto bad = m_hub->addParticipant({ u"payeefsp"_s, QUrl(u"ftp://x"_s), { u"USD"_s }, {}, {} });
+    QVERIFY(!bad);
+    QVERIFY(bad.error().message.contains(u"endpoint"_s));
+    QCOMPARE(m_hub->participant(u"payeefsp"_s)->endpoint, m_payee->endpoint().toString());
 }
 
 void TestHub::configFromJson()
