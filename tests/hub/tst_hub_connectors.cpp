@@ -9,6 +9,7 @@
 #include "tests/support/testbackend.h"
 #include "tests/support/testpki.h"
 
+#include <QElapsedTimer>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
@@ -206,6 +207,22 @@ void TestHubConnectors::transferThroughTheHubCompletes()
             return rec && rec->has_value() && (*rec)->state == u"COMPLETED"_s;
         },
         20000));
+
+    // Ten more, one after the other: all complete, positions add up exactly, and the wall time per
+    // transfer through the hub (lookup, quote, transfer: 6 requests, 6 callbacks) is reported.
+    QElapsedTimer wall;
+    wall.start();
+    for (int i = 0; i < 10; ++i) {
+        auto again = postTransfer(u"25612345678"_s, u"0.07"_s);
+        QVERIFY(again && again->status == 200);
+        QCOMPARE(qs(parse(again->body), "currentState"), u"COMPLETED"_s);
+    }
+    qInfo("sequential transfers through the hub (two connectors, one hub, JWS on every leg): %.1f "
+          "ms each",
+        double(wall.elapsed()) / 10.0);
+    QCOMPARE(m_hub->position(u"payerfsp"_s, u"USD"_s)->position, 10050 + 70);
+    QCOMPARE(m_hub->position(u"payeefsp"_s, u"USD"_s)->position, -(10050 + 70));
+    QCOMPARE(m_hub->transfers().size(), 11);
 }
 
 void TestHubConnectors::capEdgeThroughConnectors()
