@@ -19,7 +19,9 @@
 #include "ui/widgets/overviewpage.h"
 #include "ui/widgets/technicalpage.h"
 
+#include <QAbstractButton>
 #include <QAbstractItemModel>
+#include <QAbstractScrollArea>
 #include <QApplication>
 #include <QChart>
 #include <QComboBox>
@@ -193,6 +195,7 @@ private slots:
     void technicalDashboard();
     void healthLight();
     void screenshots();
+    void everyControlIsNamedAndReachable();
 
 private:
     void startPair();
@@ -842,6 +845,71 @@ void TestPortal::screenshots()
         shoot(dialog, u"details-%1"_s.arg(i));
     }
     dialog->close();
+}
+
+void TestPortal::everyControlIsNamedAndReachable()
+{
+    Ui::MainWindow window;
+    window.setStoreAccess(openPayerStore());
+    showWindow(window);
+    window.showTransfer(m_completed[0]);
+    auto *dialog = window.findChild<Ui::TransferDetailsDialog *>();
+    QVERIFY(dialog);
+    QTRY_VERIFY_WITH_TIMEOUT(dialog->isLoaded(), 20000);
+    QSet<QWidget *> buddies;
+    const QList<QLabel *> labels = window.findChildren<QLabel *>();
+    for (QLabel *l : labels) {
+        if (l->buddy())
+            buddies.insert(l->buddy());
+    }
+    // Every control that takes focus has a name a screen reader can say: its accessible name, its
+    // own text (buttons) or a label bound to it.
+    QStringList unnamed;
+    const QList<QWidget *> widgets = window.findChildren<QWidget *>();
+    for (QWidget *w : widgets) {
+        if (w->focusPolicy() == Qt::NoFocus || !w->isEnabled())
+            continue;
+        const bool partOfAnother = w->inherits("QLineEdit") && w->parentWidget()
+            && (w->parentWidget()->inherits("QComboBox")
+                || w->parentWidget()->inherits("QAbstractSpinBox"));
+        const auto *area
+            = w->parentWidget() ? qobject_cast<QAbstractScrollArea *>(w->parentWidget()) : nullptr;
+        const bool viewport = area && area->viewport() == w;
+        if (w->inherits("QScrollBar") || w->inherits("QTabBar") || w->inherits("QComboBoxListView")
+            || partOfAnother || viewport)
+            continue; // parts of a named control
+        const auto *button = qobject_cast<QAbstractButton *>(w);
+        const bool named = !w->accessibleName().isEmpty() || (button && !button->text().isEmpty())
+            || buddies.contains(w);
+        if (!named)
+            unnamed << u"%1 (%2 in %3)"_s.arg(w->objectName(),
+                QString::fromLatin1(w->metaObject()->className()),
+                w->parentWidget()
+                    ? QString::fromLatin1(w->parentWidget()->metaObject()->className())
+                    : QString());
+    }
+    QVERIFY2(unnamed.isEmpty(), qPrintable(unnamed.join(u", "_s)));
+    dialog->close();
+
+    // Tab walks the Find page's filters in reading order and reaches the results.
+    window.pages()->setCurrentWidget(window.findPage());
+    window.activateWindow();
+    QVERIFY(QTest::qWaitForWindowActive(&window));
+    auto *id = window.findPage()->findChild<QLineEdit *>(u"filterId"_s);
+    id->setFocus();
+    QTRY_VERIFY(id->hasFocus());
+    QStringList visited;
+    for (int i = 0; i < 30 && !window.findPage()->view()->hasFocus(); ++i) {
+        QTest::keyClick(QApplication::focusWidget(), Qt::Key_Tab);
+        if (QWidget *f = QApplication::focusWidget())
+            visited << f->objectName();
+    }
+    QVERIFY2(window.findPage()->view()->hasFocus(), qPrintable(visited.join(u' ')));
+    QVERIFY(visited.indexOf(u"filterDatePreset"_s) >= 0);
+    QVERIFY(visited.indexOf(u"filterAmountMax"_s) > visited.indexOf(u"filterAmountMin"_s));
+    // Ctrl+1 shows the overview.
+    QTest::keyClick(&window, Qt::Key_1, Qt::ControlModifier);
+    QCOMPARE(window.pages()->currentWidget(), window.overviewPage());
 }
 
 QTEST_MAIN(TestPortal)

@@ -65,6 +65,7 @@ TransferDetailsDialog::TransferDetailsDialog(StoreAccess *access, const QString 
             [this, i] { QGuiApplication::clipboard()->setText(tabText(i)); });
         outer->addWidget(copy, 0, Qt::AlignRight);
         auto *scroll = new QScrollArea;
+        scroll->setAccessibleName(QString(titles[i]).remove(u'&'));
         scroll->setWidget(page);
         scroll->setWidgetResizable(true);
         m_tabs->addTab(scroll, titles[i]);
