@@ -42,8 +42,8 @@ cmd_run() {
     if [ -n "${DISPLAY:-}" ] || [ -n "${WAYLAND_DISPLAY:-}" ]; then
         exec ./build/app/desktop/payment-manager
     fi
-    echo "setup: no display found (DISPLAY and WAYLAND_DISPLAY are unset): running the headless pm-connector instead"
-    exec ./build/app/cli/pm-connector --help
+    echo "setup: no display found (DISPLAY and WAYLAND_DISPLAY are unset): running the headless sandbox instead (pm-connector sandbox; Ctrl+C stops it)"
+    exec ./build/app/cli/pm-connector sandbox
 }
 
 # Prints "N passed, N failed" from a ctest log ("100% tests passed, 0 tests failed out of 12").
