@@ -826,7 +826,8 @@ void TestPortal::screenshots()
         QApplication::processEvents();
         const QImage image = widget->grab().toImage();
         QVERIFY(!image.isNull());
-        QVERIFY(image.save(dir + u'/' + name + u".png"_s));
+        // One set per platform (offscreen in the plain run, xcb under Xvfb): both may run at once.
+        QVERIFY(image.save(dir + u'/' + QGuiApplication::platformName() + u'-' + name + u".png"_s));
         QVERIFY2(distinctColours(image) > 8, qPrintable(name));
     };
     const QList<std::pair<QWidget *, QString>> pages
