@@ -9,6 +9,7 @@ namespace Pm::Cli {
 int runPki(const QStringList &args, Io io); // cmd_pki.cpp
 int runHub(const QStringList &args, Io io); // cmd_hub.cpp
 int runSandbox(const QStringList &args, Io io); // cmd_sandbox.cpp
+int runTemplate(const QStringList &args, Io io); // cmd_template.cpp
 
 namespace {
 
@@ -28,6 +29,7 @@ void printUsage(Io io)
               u"  pki            Keys, CSRs, the DFSP CA, certificates, validation rules\n"
               u"  hub            Run the hub simulator (a Mojaloop switch on 127.0.0.1)\n"
               u"  sandbox        Run the Sandbox (hub simulator, simulated DFSPs, traffic) headless\n"
+              u"  template       Check a core connector template; test it against recorded fixtures\n"
               u"\n"
               u"Run 'pm-connector <command> --help' for a command's options.\n"_s;
     io.out.flush();
@@ -119,6 +121,8 @@ int run(const QStringList &args, Io io)
         return runHub(args.mid(1), io);
     if (group == u"sandbox"_s)
         return runSandbox(args.mid(1), io);
+    if (group == u"template"_s)
+        return runTemplate(args, io);
     return failWith(io, ExitBadUsage,
                     u"unknown command '%1' (run 'pm-connector --help' for the list)"_s.arg(group));
 }
