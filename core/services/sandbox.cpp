@@ -222,28 +222,57 @@ QByteArray sandboxSeed(const SandboxDfsp &dfsp)
 
 // ---- one DFSP ----------------------------------------------------------------------------------
 
-/** The services of one DFSP: core bank, core connector and connector. Lives on the Sandbox's
- * thread. */
+/**
+ * The services of one DFSP: core bank and core connector on a thread of their own (the template's
+ * Jsonnet and the ledger's SQLite are the heavy part of a transfer), and the connector (which runs
+ * its own thread). Created and driven from the Sandbox's thread.
+ */
 class SandboxDfspRuntime : public QObject
 {
 public:
     SandboxDfspRuntime(const SandboxDfsp &dfsp, QObject *parent)
         : QObject(parent)
         , dfsp(dfsp)
-    { }
-    ~SandboxDfspRuntime() override { stop(); }
+    {
+        bankThread = new QThread;
+        bankThread->setObjectName(u"pm-sandbox-"_s + dfsp.fspId);
+        bankContext = new QObject;
+        bankContext->moveToThread(bankThread);
+        QObject::connect(bankThread, &QThread::finished, bankContext, &QObject::deleteLater);
+        bankThread->start();
+    }
+    ~SandboxDfspRuntime() override
+    {
+        stop();
+        bankThread->quit();
+        bankThread->wait();
+        delete bankThread;
+    }
+
+    /** Runs `f` on the bank thread and waits for it. */
+    template<class F> void onBankThread(F f)
+    {
+        QMetaObject::invokeMethod(bankContext, std::move(f), Qt::BlockingQueuedConnection);
+    }
+
+    void stopBankSide()
+    {
+        onBankThread([this] {
+            if (coreConnector)
+                coreConnector->stop();
+            coreConnector.reset();
+            if (coreBank)
+                coreBank->stop();
+            coreBank.reset();
+        });
+    }
 
     void stop()
     {
         if (connector)
             connector->stop(2000);
         connector.reset();
-        if (coreConnector)
-            coreConnector->stop();
-        coreConnector.reset();
-        if (coreBank)
-            coreBank->stop();
-        coreBank.reset();
+        stopBankSide();
     }
 
     Result<void> startConnector()
@@ -262,12 +291,16 @@ public:
     QString dir;
     QString connectorDir;
     QByteArray publicKeyPem;
-    std::unique_ptr<CoreBank::CoreBank> coreBank;
-    std::unique_ptr<CoreConnector::CoreConnector> coreConnector;
+    QThread *bankThread = nullptr;
+    QObject *bankContext = nullptr; ///< lives on bankThread
+    std::unique_ptr<CoreBank::CoreBank> coreBank; ///< lives on bankThread
+    std::unique_ptr<CoreConnector::CoreConnector> coreConnector; ///< lives on bankThread
     std::unique_ptr<Connector::Connector> connector;
     Connector::ConnectorConfig config;
     Connector::ConnectorPorts connectorPorts;
     quint16 coreBankPort = 0;
+    quint16 backendPort = 0;
+    quint16 sendMoneyPort = 0;
 };
 
 // ---- Sandbox ---------------------------------------------------------------------------------
@@ -341,6 +374,21 @@ Result<void> Sandbox::start(const SandboxOptions &options)
         stop();
         return hub;
     }
+    for (const SandboxDfsp &d : m_dfsps) {
+        // A JWS key per DFSP: private in keys/, public for everyone in jwskeys/.
+        auto key = generateRsaKeyPem();
+        if (!key)
+            return std::unexpected(key.error());
+        auto signer = Fspiop::Jws::SigningKey::fromPem(*key);
+        if (!signer)
+            return fail(0, u"sandbox: %1 key: %2"_s.arg(d.fspId, signer.error().message));
+        if (auto w = writeFile(root.filePath(u"keys/%1.key"_s.arg(d.fspId)), *key, true); !w)
+            return w;
+        if (auto w
+            = writeFile(QDir(m_keysDir).filePath(d.fspId + u".pem"_s), signer->publicKeyPem());
+            !w)
+            return w;
+    }
     for (int i = 0; i < m_dfsps.size(); ++i) {
         auto r = startDfsp(i);
         if (!r) {
@@ -398,27 +446,26 @@ Result<void> Sandbox::startDfsp(int index)
     rt->dir = root.filePath(id);
     rt->connectorDir = root.filePath(id + u"/connector"_s);
 
-    // JWS key: private in keys/, public for everyone in jwskeys/.
-    auto key = generateRsaKeyPem();
-    if (!key)
-        return std::unexpected(key.error());
+    // JWS keys were made by start() (every connector must know every peer's key from its start).
     const QString keyPath = root.filePath(u"keys/%1.key"_s.arg(id));
-    if (auto w = writeFile(keyPath, *key, true); !w)
-        return w;
-    auto signer = Fspiop::Jws::SigningKey::fromPem(*key);
+    QFile keyFile(keyPath);
+    if (!keyFile.open(QIODevice::ReadOnly))
+        return fail(0, u"sandbox: cannot read %1"_s.arg(keyPath));
+    auto signer = Fspiop::Jws::SigningKey::fromPem(keyFile.readAll());
     if (!signer)
         return fail(0, u"sandbox: %1 key: %2"_s.arg(id, signer.error().message));
     rt->publicKeyPem = signer->publicKeyPem();
-    if (auto w = writeFile(QDir(m_keysDir).filePath(id + u".pem"_s), rt->publicKeyPem); !w)
-        return w;
 
     // Core bank.
-    rt->coreBank = std::make_unique<CoreBank::CoreBank>();
     CoreBank::CoreBankOptions bankOptions;
     bankOptions.dataDir = root.filePath(id + u"/corebank"_s);
     bankOptions.port = configuredPort(id + u".corebank"_s);
     bankOptions.seedJson = sandboxSeed(dfsp);
-    auto bankPort = rt->coreBank->start(bankOptions);
+    Result<quint16> bankPort = fail(0, QString());
+    rt->onBankThread([&] {
+        rt->coreBank = std::make_unique<CoreBank::CoreBank>();
+        bankPort = rt->coreBank->start(bankOptions);
+    });
     if (!bankPort)
         return fail(0, u"sandbox: %1 core bank: %2"_s.arg(id, bankPort.error().message));
     rt->coreBankPort = *bankPort;
@@ -432,21 +479,30 @@ Result<void> Sandbox::startDfsp(int index)
     auto tmpl = CoreConnector::parseTemplate(templateFile.readAll(), u"corebank.yaml"_s);
     if (!tmpl)
         return fail(0, u"sandbox: %1"_s.arg(tmpl.error().message));
+    // sendmoney waits for the whole transfer through the outbound API: allow for a busy machine.
+    tmpl->core.timeoutMs = std::max(tmpl->core.timeoutMs, 90'000);
 
     Result<void> started = fail(0, u"sandbox: %1: no free port"_s.arg(id));
     for (int attempt = 0; attempt < 5; ++attempt) {
         quint16 outboundPort = configuredPort(id + u".outbound"_s);
         if (outboundPort == 0)
             outboundPort = pickFreePort();
-        rt->coreConnector = std::make_unique<CoreConnector::CoreConnector>();
         CoreConnector::CoreConnectorOptions cc;
         cc.tmpl = *tmpl;
-        cc.config = Json { { "baseUrl", rt->coreBank->baseUrl().toStdString() } };
+        cc.config
+            = Json { { "baseUrl", u"http://127.0.0.1:%1"_s.arg(rt->coreBankPort).toStdString() } };
         cc.backendPort = configuredPort(id + u".backend"_s);
         cc.sendMoneyPort = configuredPort(id + u".sendmoney"_s);
         cc.outboundUrl = QUrl(u"http://127.0.0.1:%1"_s.arg(outboundPort));
-        if (auto s = rt->coreConnector->start(cc); !s)
-            return fail(0, u"sandbox: %1 core connector: %2"_s.arg(id, s.error().message));
+        Result<void> ccStarted;
+        rt->onBankThread([&] {
+            rt->coreConnector = std::make_unique<CoreConnector::CoreConnector>();
+            ccStarted = rt->coreConnector->start(cc);
+            rt->backendPort = rt->coreConnector->backendPort();
+            rt->sendMoneyPort = rt->coreConnector->sendMoneyPort();
+        });
+        if (!ccStarted)
+            return fail(0, u"sandbox: %1 core connector: %2"_s.arg(id, ccStarted.error().message));
 
         Connector::ConnectorConfig &c = rt->config;
         c = Connector::ConnectorConfig {};
@@ -457,7 +513,7 @@ Result<void> Sandbox::startDfsp(int index)
         const QUrl hubUrl(u"http://127.0.0.1:%1"_s.arg(m_hub->port()));
         c.hubUrls.peer = c.hubUrls.als = c.hubUrls.quotes = c.hubUrls.transfers
             = c.hubUrls.transactionRequests = hubUrl;
-        c.backendUrl = QUrl(u"http://127.0.0.1:%1"_s.arg(rt->coreConnector->backendPort()));
+        c.backendUrl = QUrl(u"http://127.0.0.1:%1"_s.arg(rt->backendPort));
         c.jwsSign = true;
         c.jwsSignPutParties = true;
         c.validateInboundJws = true;
@@ -474,8 +530,10 @@ Result<void> Sandbox::startDfsp(int index)
         started = rt->startConnector();
         if (started)
             break;
-        rt->coreConnector->stop();
-        rt->coreConnector.reset();
+        rt->onBankThread([rt] {
+            rt->coreConnector->stop();
+            rt->coreConnector.reset();
+        });
         if (configuredPort(id + u".outbound"_s) != 0)
             break; // a configured port that is taken: no point in retrying
     }
@@ -529,11 +587,8 @@ QList<Listener> Sandbox::listeners() const
         out << Listener { id + u".inbound"_s, u"127.0.0.1"_s, r->connectorPorts.inbound }
             << Listener { id + u".outbound"_s, u"127.0.0.1"_s, r->connectorPorts.outbound }
             << Listener { id + u".metrics"_s, u"127.0.0.1"_s, r->connectorPorts.metrics };
-        if (r->coreConnector) {
-            out << Listener { id + u".backend"_s, u"127.0.0.1"_s, r->coreConnector->backendPort() }
-                << Listener { id + u".sendmoney"_s, u"127.0.0.1"_s,
-                       r->coreConnector->sendMoneyPort() };
-        }
+        out << Listener { id + u".backend"_s, u"127.0.0.1"_s, r->backendPort }
+            << Listener { id + u".sendmoney"_s, u"127.0.0.1"_s, r->sendMoneyPort };
         out << Listener { id + u".corebank"_s, u"127.0.0.1"_s, r->coreBankPort };
     }
     return out;
@@ -732,7 +787,7 @@ void Sandbox::sendMoney(
         { "note", scenarioName(p->outcome.scenario).toStdString() } };
     Net::HttpClientRequest r;
     r.method = "POST";
-    r.url = QUrl(u"http://127.0.0.1:%1/sendmoney"_s.arg(rt->coreConnector->sendMoneyPort()));
+    r.url = QUrl(u"http://127.0.0.1:%1/sendmoney"_s.arg(rt->sendMoneyPort));
     r.headers.add("Content-Type", "application/json");
     r.body = Fspiop::serializeJson(body);
     m_client->send(std::move(r), this, [this, p](Net::HttpClientResult res) {
