@@ -1,10 +1,29 @@
 #!/usr/bin/env bash
-# Runs the protocol benchmarks beside `openssl speed rsa2048` in one run and keeps the raw output.
-#   bash scripts/bench.sh [build-dir]     (default: build; configure it Release first)
-# Writes docs/bench/fspiop-<date>.txt and prints the JWS sign rate as a share of OpenSSL's.
+# Runs the benchmarks and keeps their raw output in docs/bench/.
+#   bash scripts/bench.sh [build-dir] [fspiop|transfers|all]   (default: build, all; configure the
+#   build dir Release with -DPM_BUILD_BENCH=ON first)
+# fspiop: the protocol benchmarks beside `openssl speed rsa2048`; writes docs/bench/fspiop-<date>.txt
+#   and prints the JWS sign rate as a share of OpenSSL's.
+# transfers: two pm-connector processes against two reference SDKs (tests/bench/bench_transfers.cpp);
+#   writes docs/bench/transfers-<date>.txt. BENCH_TRANSFERS_ARGS passes options (e.g. "--perf /tmp/p").
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 build="${1:-build}"
+what="${2:-all}"
+
+if [[ "$what" == transfers || "$what" == all ]]; then
+    cmake --build "$build" --target bench_transfers pm-connector >/dev/null
+    tout="docs/bench/transfers-$(date -u +%Y%m%d).txt"
+    {
+        echo "# $(date -u '+%Y-%m-%d %H:%M UTC') on $(nproc) cores: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2-)"
+        echo "# load before the run: $(cut -d' ' -f1-3 /proc/loadavg); $(openssl version); node $(node --version); $(redis-server --version | cut -d' ' -f1-3)"
+        # shellcheck disable=SC2086
+        "$build/tests/bench/bench_transfers" ${BENCH_TRANSFERS_ARGS:-} 2>&1
+    } | tee "$tout"
+    echo "raw output: $tout"
+    [[ "$what" == transfers ]] && exit 0
+fi
+
 cmake --build "$build" --target bench_fspiop >/dev/null
 
 out="docs/bench/fspiop-$(date -u +%Y%m%d).txt"
