@@ -117,10 +117,20 @@ TimeWindow presetWindow(WindowPreset preset, qint64 nowMs)
     return { end - 24 * HourMs, end };
 }
 
-OverviewData loadOverview(Store::Store &store, TimeWindow window)
+OverviewData loadOverview(Store::Store &store, TimeWindow window, OverviewParts parts)
 {
     OverviewData data;
     data.window = window;
+    if (int(parts) & int(OverviewParts::Errors)) {
+        auto errors = store.transfers().errorCounts(window.fromMs, window.toMs);
+        if (!errors) {
+            data.error = errors.error().message;
+            return data;
+        }
+        data.errors = std::move(*errors);
+    }
+    if (!(int(parts) & int(OverviewParts::Summary)))
+        return data;
     auto minutes = store.transfers().minuteStats(window.fromMs, window.toMs);
     if (!minutes) {
         data.error = minutes.error().message;
@@ -144,12 +154,6 @@ OverviewData loadOverview(Store::Store &store, TimeWindow window)
         return data;
     }
     data.pending = *pendingCount;
-    auto errors = store.transfers().errorCounts(window.fromMs, window.toMs);
-    if (!errors) {
-        data.error = errors.error().message;
-        return data;
-    }
-    data.errors = std::move(*errors);
     Store::TransferQuery latest;
     latest.filter.status = Store::TransferStatus::Failed;
     latest.filter.initiatedFrom = window.fromMs;

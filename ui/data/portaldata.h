@@ -46,8 +46,16 @@ struct OverviewData
     static constexpr int LatestErrorCount = 10;
 };
 
-/** The overview's queries: minute statistics, counts by status, error breakdown, latest errors. */
-OverviewData loadOverview(Store::Store &store, TimeWindow window);
+/** What the overview asks for. */
+enum class OverviewParts { Summary = 1, Errors = 2, All = 3 };
+
+/**
+ * The overview's queries. Summary: minute statistics, counts, latest errors (each reads at most a
+ * row per minute or an index range). Errors: the error breakdown, which groups every failed
+ * transfer of the window and takes longer on a large record, so the page loads it beside the rest.
+ */
+OverviewData loadOverview(
+    Store::Store &store, TimeWindow window, OverviewParts parts = OverviewParts::All);
 
 /** One (resource, direction) line of the technical dashboard. */
 struct MetricSeries

@@ -188,9 +188,12 @@ OverviewPage::OverviewPage(StoreAccess *access, QWidget *parent)
 
     m_timer = new QTimer(this);
     m_timer->setInterval(5000);
-    connect(m_timer, &QTimer::timeout, this, &OverviewPage::refresh);
+    // Live updates only while the page is on screen; it catches up when shown again.
+    connect(m_timer, &QTimer::timeout, this, [this] {
+        if (isVisible())
+            refresh();
+    });
     m_timer->start();
-    QTimer::singleShot(0, this, &OverviewPage::refresh);
 }
 
 TimeWindow OverviewPage::window() const
@@ -230,27 +233,43 @@ void OverviewPage::refresh()
 {
     if (!m_access)
         return;
-    if (m_loading) {
+    if (m_pendingParts > 0) {
         m_again = true; // one more run when this one ends, with the newest window
         return;
     }
-    m_loading = true;
+    // Two queries side by side on the store's pool: the summary (counts, charts, latest errors)
+    // shows as soon as it is read; the error breakdown follows.
+    m_pendingParts = 2;
     const TimeWindow w = window();
+    auto finished = [this] {
+        if (--m_pendingParts > 0)
+            return;
+        emit refreshed();
+        if (m_again) {
+            m_again = false;
+            refresh();
+        }
+    };
     m_access->run(
-        this, [w](Store::Store &store) { return loadOverview(store, w); },
-        [this](const OverviewData &data) {
-            m_loading = false;
+        this, [w](Store::Store &store) { return loadOverview(store, w, OverviewParts::Summary); },
+        [this, finished](const OverviewData &data) {
             display(data);
-            if (m_again) {
-                m_again = false;
-                refresh();
-            }
+            emit summaryShown();
+            finished();
+        });
+    m_access->run(
+        this, [w](Store::Store &store) { return loadOverview(store, w, OverviewParts::Errors); },
+        [this, finished](const OverviewData &data) {
+            displayErrors(data);
+            finished();
         });
 }
 
 void OverviewPage::display(const OverviewData &data)
 {
+    std::vector<Store::ErrorCount> errors = std::move(m_data.errors);
     m_data = data;
+    m_data.errors = std::move(errors);
     const QLocale locale;
     if (!data.error.isEmpty())
         m_status->setText(tr("Cannot read the store: %1").arg(data.error));
@@ -275,14 +294,6 @@ void OverviewPage::display(const OverviewData &data)
     m_endToEnd->setData(
         { tr("Average end-to-end time (ms)") }, { e2e }, data.window.fromMs, data.window.toMs);
 
-    m_errors->setRowCount(int(data.errors.size()));
-    for (int i = 0; i < int(data.errors.size()); ++i) {
-        const Store::ErrorCount &e = data.errors[size_t(i)];
-        m_errors->setItem(i, 0, new QTableWidgetItem(errorText(e.code, e.description)));
-        auto *count = new QTableWidgetItem(locale.toString(e.count));
-        count->setTextAlignment(Qt::AlignRight | Qt::AlignVCenter);
-        m_errors->setItem(i, 1, count);
-    }
     m_latest->setRowCount(int(data.latestErrors.size()));
     for (int i = 0; i < int(data.latestErrors.size()); ++i) {
         const Store::TransferRecord &t = data.latestErrors[size_t(i)];
@@ -292,7 +303,30 @@ void OverviewPage::display(const OverviewData &data)
         m_latest->setItem(
             i, 3, new QTableWidgetItem(errorText(t.lastErrorCode, t.lastErrorDescription)));
     }
-    emit refreshed();
+}
+
+void OverviewPage::displayErrors(const OverviewData &data)
+{
+    if (!data.error.isEmpty())
+        m_status->setText(tr("Cannot read the store: %1").arg(data.error));
+    m_data.errors = data.errors;
+    const QLocale locale;
+    m_errors->setRowCount(int(data.errors.size()));
+    for (int i = 0; i < int(data.errors.size()); ++i) {
+        const Store::ErrorCount &e = data.errors[size_t(i)];
+        m_errors->setItem(i, 0, new QTableWidgetItem(errorText(e.code, e.description)));
+        auto *count = new QTableWidgetItem(locale.toString(e.count));
+        count->setTextAlignment(Qt::AlignRight | Qt::AlignVCenter);
+        m_errors->setItem(i, 1, count);
+    }
+}
+
+void OverviewPage::showEvent(QShowEvent *event)
+{
+    QWidget::showEvent(event);
+    // The first showing loads the page; later ones catch up when updates are live.
+    if (m_timer->isActive() || m_data.window.toMs == 0)
+        refresh();
 }
 
 } // namespace Pm::Ui

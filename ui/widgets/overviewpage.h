@@ -43,19 +43,26 @@ public slots:
     void refresh();
 
 signals:
-    /** The data shown changed. */
+    /** Counts, charts and latest errors of a refresh are on screen (the error breakdown may
+     * follow). */
+    void summaryShown();
+    /** Everything of a refresh is on screen. */
     void refreshed();
     /** "View all" of the latest errors: show every failed transfer of the window. */
     void viewAllErrorsRequested(qint64 fromMs, qint64 toMs);
     /** A latest error was activated. */
     void transferActivated(const QString &transferId);
 
+protected:
+    void showEvent(QShowEvent *event) override;
+
 private:
     void display(const OverviewData &data);
+    void displayErrors(const OverviewData &data);
 
     StoreAccess *m_access;
     OverviewData m_data;
-    bool m_loading = false;
+    int m_pendingParts = 0; ///< queries of the running refresh not answered yet
     bool m_again = false;
     QComboBox *m_windowCombo = nullptr;
     QDateTimeEdit *m_from = nullptr;

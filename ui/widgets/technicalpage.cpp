@@ -76,10 +76,13 @@ TechnicalPage::TechnicalPage(StoreAccess *access, QWidget *parent)
     connect(refreshButton, &QPushButton::clicked, this, &TechnicalPage::refresh);
     m_timer = new QTimer(this);
     m_timer->setInterval(5000);
-    connect(m_timer, &QTimer::timeout, this, &TechnicalPage::refresh);
+    // Live updates only while the page is on screen; it catches up when shown again.
+    connect(m_timer, &QTimer::timeout, this, [this] {
+        if (isVisible())
+            refresh();
+    });
     m_timer->start();
     m_windowCombo->setCurrentIndex(0);
-    QTimer::singleShot(0, this, &TechnicalPage::refresh);
 }
 
 void TechnicalPage::setPreset(WindowPreset preset)
@@ -154,6 +157,14 @@ void TechnicalPage::display(const MetricsData &data)
     m_requests->setData(names, requests, data.window.fromMs, data.window.toMs);
     m_latency->setData(names, latency, data.window.fromMs, data.window.toMs);
     emit refreshed();
+}
+
+void TechnicalPage::showEvent(QShowEvent *event)
+{
+    QWidget::showEvent(event);
+    // The first showing loads the page; later ones catch up when updates are live.
+    if (m_timer->isActive() || m_data.window.toMs == 0)
+        refresh();
 }
 
 } // namespace Pm::Ui

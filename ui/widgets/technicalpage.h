@@ -39,6 +39,9 @@ public slots:
 signals:
     void refreshed();
 
+protected:
+    void showEvent(QShowEvent *event) override;
+
 private:
     void display(const MetricsData &data);
 
