@@ -38,6 +38,7 @@ private slots:
     void reRegistrationMovesEndpointKeepsPositions();
     void configFromJson();
     void configErrorsNameTheField();
+    void startFailuresAreOneLineAndLeaveNothingRunning();
 
 private:
     void startHub(const QString &payerCap = {});
@@ -620,6 +621,45 @@ void TestHub::configErrorsNameTheField()
     auto missing = Hub::loadHubConfig(u"/nonexistent/hub.json"_s);
     QVERIFY(!missing);
     QVERIFY(missing.error().message.contains(u"/nonexistent/hub.json"_s));
+}
+
+void TestHub::startFailuresAreOneLineAndLeaveNothingRunning()
+{
+    startHub();
+    // The port is taken (by the first hub).
+    Hub::HubConfig busy;
+    busy.signingKeyPem = m_hubKey;
+    busy.port = m_hub->port();
+    Hub::Hub second(busy);
+    auto r = second.start();
+    QVERIFY(!r);
+    QVERIFY2(
+        r.error().message.startsWith(u"hub: cannot listen on 127.0.0.1:%1"_s.arg(m_hub->port())),
+        qPrintable(r.error().message));
+    QVERIFY(!r.error().message.contains(u'\n'));
+    QVERIFY(!second.isRunning());
+    QCOMPARE(second.port(), quint16(0));
+    QVERIFY(!second.position(u"payerfsp"_s, u"USD"_s));
+    // A participant that does not validate, given in code.
+    Hub::HubConfig badParticipant;
+    badParticipant.signingKeyPem = m_hubKey;
+    badParticipant.participants << Hub::ParticipantConfig { u"x"_s, QUrl(u"http://127.0.0.1:1"_s),
+        {}, {}, {} };
+    Hub::Hub third(badParticipant);
+    auto p = third.start();
+    QVERIFY(!p);
+    QCOMPARE(p.error().message, u"x: currencies: at least one currency is required"_s);
+    QVERIFY(!third.isRunning());
+    // A bad signing key.
+    Hub::HubConfig badKey;
+    badKey.signingKeyPem = "not a key";
+    Hub::Hub fourth(badKey);
+    auto k = fourth.start();
+    QVERIFY(!k);
+    QVERIFY2(k.error().message.startsWith(u"signingKeyPath: "_s), qPrintable(k.error().message));
+    // The first hub still works.
+    QVERIFY(m_payer->send(hubUrl(), "GET", u"/parties/MSISDN/22556999125"_s, Json()));
+    QVERIFY(m_payee->waitFor("GET", u"/parties/MSISDN/22556999125"_s));
 }
 
 QTEST_GUILESS_MAIN(TestHub)
