@@ -8,6 +8,7 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcessEnvironment>
+#include <QRegularExpression>
 #include <QSet>
 #include <QStandardPaths>
 #include <QTcpServer>
@@ -551,8 +552,24 @@ bool LogEntry::isError() const
     // …", with colour codes) and from stack traces ("Error: listen EADDRINUSE …").
     if (level == u"unparsed")
         return QString::fromUtf8(line).contains(u"error"_s, Qt::CaseInsensitive);
-    return contextKeys.contains(u"err"_s) || contextKeys.contains(u"error"_s)
-        || contextKeys.contains(u"mojaloopError"_s);
+    if (contextKeys.contains(u"err"_s) || contextKeys.contains(u"error"_s)
+        || contextKeys.contains(u"mojaloopError"_s))
+        return true;
+    // Many failures are only told in the message text, with no ctx.err: "Error running transfer
+    // model: …", "Error handling postTransfers: …", "Error validating JWS: …", "State machine
+    // is erroring with error", "… transitioning from start to errored …". The prose part of the
+    // message (its first line, before any JSON payload, where URLs such as …/error appear) is
+    // searched for the words.
+    static const QRegularExpression words(
+        u"\\b(error|errors|errored|erroring|failed|failure|exception)\\b"_s,
+        QRegularExpression::CaseInsensitiveOption);
+    QStringView prose = QStringView(message);
+    for (const QChar end : { QChar(u'\n'), QChar(u'{'), QChar(u'[') }) {
+        const qsizetype at = prose.indexOf(end);
+        if (at >= 0)
+            prose = prose.first(at);
+    }
+    return words.match(prose.toString()).hasMatch();
 }
 
 QList<LogEntry> ReferenceSdk::logEntries() const

@@ -143,8 +143,11 @@ struct LogEntry
     /**
      * True for an error entry: level "error" or "fatal", or, since 18.0.2 logs its failures with
      * .log() after push({ err }) ("Inbound request failed JWS validation", "Error in getParties"),
-     * a ctx carrying "err", "error" or "mojaloopError"; or a line that is not JSON (other
-     * loggers, stack traces) containing "error" in any case.
+     * a ctx carrying "err", "error" or "mojaloopError"; or a message whose prose (first line,
+     * before any JSON payload) has the word error, errors, errored, erroring, failed, failure or
+     * exception in any case ("Error running transfer model: …", "State machine is erroring …",
+     * which carry no ctx.err); or a line that is not JSON (other loggers, stack traces)
+     * containing "error" in any case.
      */
     bool isError() const;
 };

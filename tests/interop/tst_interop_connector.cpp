@@ -272,6 +272,8 @@ private slots:
     void unknownPartyBothWays();
     void unicodeNamesAndSubIdsReachTheBackends_data();
     void unicodeNamesAndSubIdsReachTheBackends();
+    void wrongFulfilmentIsRefusedByBothPayers_data();
+    void wrongFulfilmentIsRefusedByBothPayers();
     void forgedSignaturesAreRejectedBothWays_data();
     void forgedSignaturesAreRejectedBothWays();
     void everyMessageOurConnectorSentPassesAjv();
@@ -304,6 +306,10 @@ private:
         int referencePaidUnknown = 0; ///< the reference looked up an unknown party at ours
         int probedReference = 0; ///< GET / sent to the reference's inbound server (3002 logged)
         int forgedToReference = 0; ///< requests with a forged signature sent to the reference
+        int oursPaidBadFulfilment
+            = 0; ///< our connector paid, the reference's backend gave a wrong fulfilment
+        int referencePaidBadFulfilment
+            = 0; ///< the reference paid, our backend gave a wrong fulfilment
         /** A client for the inbound servers: plain, or presenting the test's client certificate. */
         std::unique_ptr<Net::HttpClient> fspiopClient;
     };
@@ -921,6 +927,62 @@ void TestInteropConnector::unicodeNamesAndSubIdsReachTheBackends()
 
 // -------------------------------------------------------------------------------------------------
 
+void TestInteropConnector::wrongFulfilmentIsRefusedByBothPayers_data()
+{
+    peersRunAsConfigured_data();
+}
+
+void TestInteropConnector::wrongFulfilmentIsRefusedByBothPayers()
+{
+    // CHECK_ILP in effect on both payers. Both payees pass on a fulfilment their backend gives in
+    // its POST /transfers answer (the reference's behaviour, which ours copies); here the payee's
+    // backend answers with one that does not match the condition the payee sent with its quote.
+    // The payer must compare sha256(fulfilment) with the condition and refuse: its outbound API
+    // answers 500 ERROR_OCCURRED, never COMPLETED.
+    QFETCH(QString, pair);
+    Pair &p = pairFor(pair);
+    const QByteArray wrong
+        = QByteArray(32, '\x42')
+              .toBase64(QByteArray::Base64UrlEncoding | QByteArray::OmitTrailingEquals);
+    struct Direction
+    {
+        Side payer;
+        QString payee;
+        Test::TestBackend *payeeBackend;
+    };
+    for (const Direction &d : { Direction { Side::Ours, RefPayee, p.refBackend.get() },
+             Direction { Side::Reference, OurPayee, p.ourBackend.get() } }) {
+        const QString what = d.payer == Side::Ours ? u"pm pays"_s : u"the reference pays"_s;
+        d.payeeBackend->setAnswer("POST", u"/transfers"_s,
+            { 200,
+                Fspiop::serializeJson(Json { { "homeTransactionId", "wrong-fulfilment" },
+                    { "fulfilment", wrong.toStdString() } }),
+                0 });
+        const int transfersBefore = d.payeeBackend->count("POST", u"/transfers"_s);
+        if (d.payer == Side::Ours)
+            ++p.oursPaidBadFulfilment;
+        else
+            ++p.referencePaidBadFulfilment;
+        const auto outcome = runTransfer(p, d.payer,
+            transferRequest(d.payee, {}, what + u", wrong fulfilment"_s, payerDisplay(d.payer)));
+        d.payeeBackend->clearAnswers();
+        QVERIFY(outcome);
+        QVERIFY2(
+            outcome->status == 500, qPrintable(what + u": "_s + QString::fromUtf8(outcome->raw)));
+        const Json &body = outcome->body;
+        QCOMPARE(str(body, { "transferState", "currentState" }), u"ERROR_OCCURRED"_s);
+        // The payee did send that fulfilment (COMMITTED), and it does not match the condition.
+        QCOMPARE(str(body, { "transferState", "fulfil", "body", "fulfilment" }),
+            QString::fromLatin1(wrong));
+        QCOMPARE(str(body, { "transferState", "fulfil", "body", "transferState" }), u"COMMITTED"_s);
+        QVERIFY(!fulfilmentMatchesCondition(QString::fromLatin1(wrong),
+            str(body, { "transferState", "quoteResponse", "body", "condition" })));
+        QVERIFY2(QString::fromUtf8(outcome->raw).contains(u"Invalid fulfilment"_s),
+            outcome->raw.constData());
+        QCOMPARE(d.payeeBackend->count("POST", u"/transfers"_s), transfersBefore + 1);
+    }
+}
+
 void TestInteropConnector::forgedSignaturesAreRejectedBothWays_data()
 {
     peersRunAsConfigured_data();
@@ -1043,10 +1105,12 @@ void TestInteropConnector::everyMessageOurConnectorSentPassesAjv()
         QVERIFY2(*stopped == 0,
             qPrintable(u"pm-connector (%1) exited with %2\n%3"_s.arg(p.name).arg(*stopped).arg(
                 p.ours->logTail())));
-        // Per completed transfer: as payer POST /quotes and POST /transfers (GET /parties has no
-        // body); as payee PUT /parties, PUT /quotes, PUT /transfers; as payee of an unknown party
-        // PUT /parties/.../error.
-        expected += 2 * p.oursPaidOk + 3 * p.referencePaidOk + p.referencePaidUnknown;
+        // Per transfer that reached the fulfilment (completed, or refused for a wrong one): as
+        // payer POST /quotes and POST /transfers (GET /parties has no body); as payee PUT
+        // /parties, PUT /quotes, PUT /transfers; as payee of an unknown party PUT
+        // /parties/.../error.
+        expected += 2 * (p.oursPaidOk + p.oursPaidBadFulfilment)
+            + 3 * (p.referencePaidOk + p.referencePaidBadFulfilment) + p.referencePaidUnknown;
 
         const QString connection = u"interop-store-"_s + p.name;
         {
@@ -1136,8 +1200,9 @@ void TestInteropConnector::everyMessageOurConnectorSentPassesAjv()
             qInfo("pair %s: signatures verified on what pm-connector sent: %s; on what the "
                   "reference sent it: %s",
                 qPrintable(p.name), qPrintable(out.join(u", "_s)), qPrintable(in.join(u", "_s)));
-            const int completedAsPayee = p.referencePaidOk;
-            const int completedAsPayer = p.oursPaidOk;
+            // Transfers that went as far as the fulfilment, as payee and as payer.
+            const int completedAsPayee = p.referencePaidOk + p.referencePaidBadFulfilment;
+            const int completedAsPayer = p.oursPaidOk + p.oursPaidBadFulfilment;
             QCOMPARE(signedOut[u"PUT parties"_s], completedAsPayee + p.referencePaidUnknown);
             QCOMPARE(signedOut[u"PUT quotes"_s], completedAsPayee);
             QCOMPARE(signedOut[u"PUT transfers"_s], completedAsPayee);
@@ -1207,6 +1272,36 @@ void TestInteropConnector::noPeerLoggedAnUnexpectedError()
             { QRegularExpression(u"^Sending error response to pmdfsp( \\|.*)?$"_s),
                 p.oursPaidUnknown,
                 u"unknownPartyBothWays: PUT /parties/.../error to our connector"_s },
+            { QRegularExpression(
+                  u"^Error validating JWS: JsonWebTokenError: invalid signature(\\n|$)"_s),
+                p.forgedToReference,
+                u"forgedSignaturesAreRejectedBothWays: the same failure, told in the text"_s },
+            // The reference as payer logs a failed transfer five times, without ctx.err.
+            { QRegularExpression(u"^Error running transfer model: BackendError: Got an error "
+                                 u"response resolving party"_s),
+                p.referencePaidUnknown,
+                u"unknownPartyBothWays: our PUT /parties/.../error 3204"_s },
+            { QRegularExpression(u"^Error handling (postTransfers|putTransfers): BackendError: Got "
+                                 u"an error response resolving party"_s),
+                p.referencePaidUnknown, u"unknownPartyBothWays: its outbound API answers 500"_s },
+            { QRegularExpression(u"^Error running transfer model: Error: Invalid fulfilment "
+                                 u"received from peer DFSP\\."_s),
+                p.referencePaidBadFulfilment,
+                u"wrongFulfilmentIsRefusedByBothPayers: CHECK_ILP refuses our backend's fulfilment"_s },
+            { QRegularExpression(u"^Error handling (postTransfers|putTransfers): Error: Invalid "
+                                 u"fulfilment received from peer DFSP\\."_s),
+                p.referencePaidBadFulfilment,
+                u"wrongFulfilmentIsRefusedByBothPayers: its outbound API answers 500"_s },
+            { QRegularExpression(u"^Transfer [0-9a-f-]{36} is transitioning from \\w+ to errored "
+                                 u"in response to error$"_s),
+                p.referencePaidUnknown + p.referencePaidBadFulfilment,
+                u"the reference's failed outbound transfers"_s },
+            { QRegularExpression(u"^State machine is erroring with error"_s),
+                p.referencePaidUnknown + p.referencePaidBadFulfilment,
+                u"the reference's failed outbound transfers"_s },
+            { QRegularExpression(u"^State machine transitioned: \\w+ -> errored$"_s),
+                p.referencePaidUnknown + p.referencePaidBadFulfilment,
+                u"the reference's failed outbound transfers"_s },
         };
         QList<std::pair<int, QString>> refErrors;
         for (const auto &entry : p.sdk->logErrors()) {
@@ -1239,11 +1334,29 @@ void TestInteropConnector::noPeerLoggedAnUnexpectedError()
                 u"started with the reference's settings: no PM4ML management API here"_s },
             { QRegularExpression(u"^LOG_INDENT \\(environment\\) is ignored"_s), 1,
                 u"started with the reference's settings: log format is our own"_s },
+            // Failed transfers are logged at info level; the ones the test causes are expected.
+            { QRegularExpression(u"^\\[info pm\\.connector\\.outbound\\] transfer [0-9a-f-]{36} "
+                                 u"failed: Got an error response resolving party: .*\"3204\""_s),
+                p.oursPaidUnknown, u"unknownPartyBothWays: the reference's 3204"_s },
+            { QRegularExpression(u"^\\[info pm\\.connector\\.payee\\] error callback "
+                                 u"/parties/MSISDN/\\d+: 3204 Party not found$"_s),
+                p.referencePaidUnknown, u"unknownPartyBothWays: our backend's 404"_s },
+            { QRegularExpression(u"^\\[info pm\\.connector\\.outbound\\] transfer [0-9a-f-]{36} "
+                                 u"failed: Invalid fulfilment received from peer DFSP\\.$"_s),
+                p.oursPaidBadFulfilment,
+                u"wrongFulfilmentIsRefusedByBothPayers: CHECK_ILP refuses the fulfilment"_s },
         };
         // The CLI's warnings are matched on their text; any other problem line keeps its level and
-        // category, so it matches nothing expected and is reported whole.
+        // category, so it matches nothing expected and is reported whole. Lines below warning
+        // level count too when their text tells of a failure (the same words as the reference's
+        // LogEntry::isError()).
+        static const QRegularExpression failureWords(
+            u"\\b(error|errors|errored|erroring|failed|failure|exception)\\b"_s,
+            QRegularExpression::CaseInsensitiveOption);
         QList<std::pair<int, QString>> ourMessages;
-        for (const auto &line : p.ours->logProblems()) {
+        for (const auto &line : p.ours->logLines()) {
+            if (!line.isProblem() && !failureWords.match(line.message).hasMatch())
+                continue;
             const bool cliWarning = line.level == u"warning" && line.category == u"pm-connector";
             ourMessages.append({ line.lineNumber,
                 cliWarning ? line.message
@@ -1255,7 +1368,7 @@ void TestInteropConnector::noPeerLoggedAnUnexpectedError()
                 + problems.join(u'\n')));
         qInfo(
             "pair %s: reference log %lld entries (%lld error entries, all expected); pm-connector "
-            "log %lld lines (%lld at warning level, all expected)",
+            "log %lld lines (%lld at warning level or telling of a failure, all expected)",
             qPrintable(p.name), qlonglong(p.sdk->logEntries().size()), qlonglong(refErrors.size()),
             qlonglong(p.ours->logLines().size()), qlonglong(ourMessages.size()));
     }

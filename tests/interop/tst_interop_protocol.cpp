@@ -71,6 +71,9 @@ QList<ExpectedLogError> expectedLogErrors(bool ranWrongKey, bool ranUnknownParty
         { QRegularExpression(u"^Inbound request failed JWS validation$"_s), wrongKey,
             "wrongSignatureIsRejected3105: POST /quotes signed with a key the reference does not "
             "hold" },
+        { QRegularExpression(
+              u"^Error validating JWS: JsonWebTokenError: invalid signature(\\n|$)"_s),
+            wrongKey, "wrongSignatureIsRejected3105: the same failure, told in the message text" },
         { QRegularExpression(u"^Error in getParties$"_s), unknownParty,
             "unknownPartyGivesError3204: the backend answers 404 {statusCode: 3204}" },
         { QRegularExpression(u"^Sending error response to payerfsp$"_s), unknownParty,
