@@ -29,6 +29,8 @@
 #include <algorithm>
 #include <atomic>
 #include <cstdio>
+#include <cstdlib>
+#include <ctime>
 #include <thread>
 #include <vector>
 
@@ -356,8 +358,16 @@ int main(int argc, char *argv[])
     QElapsedTimer clock;
     clock.start();
     qint64 last = clock.nsecsElapsed();
-    double worst = 0;
+    double worst = 0, worstCpu = 0;
     std::vector<double> gaps;
+    // CPU time the UI thread itself used between two ticks: its own work, whatever the machine's
+    // load does to the wall clock.
+    auto threadCpuMs = [] {
+        timespec ts {};
+        clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+        return double(ts.tv_sec) * 1e3 + double(ts.tv_nsec) / 1e6;
+    };
+    double lastCpu = threadCpuMs();
     QTimer probe;
     probe.setTimerType(Qt::PreciseTimer);
     QObject::connect(&probe, &QTimer::timeout, [&] {
@@ -366,6 +376,9 @@ int main(int argc, char *argv[])
         last = t;
         gaps.push_back(gap);
         worst = std::max(worst, gap);
+        const double cpu = threadCpuMs();
+        worstCpu = std::max(worstCpu, cpu - lastCpu);
+        lastCpu = cpu;
     });
     probe.start(5);
     waitFor([] { return false; }, seconds * 1000);
@@ -379,6 +392,12 @@ int main(int argc, char *argv[])
         seconds, written.load(), rate, worst);
     std::printf("| UI thread, 99th percentile delay of a 5 ms timer | %.1f ms |\n",
         gaps.empty() ? 0.0 : gaps[gaps.size() * 99 / 100]);
+    std::printf(
+        "| UI thread, longest CPU time it spent between two ticks (its own work) | %.1f ms |\n",
+        worstCpu);
+    double load[3] = { 0, 0, 0 };
+    if (getloadavg(load, 3) > 0)
+        std::printf("| machine load average at the end (2 cores shared) | %.1f |\n", load[0]);
     window.setStoreAccess(nullptr);
     return 0;
 }
