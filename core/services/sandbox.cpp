@@ -424,6 +424,7 @@ Result<void> Sandbox::startHub()
     cfg.signingKeyPem = *key;
     cfg.requireJws = true;
     cfg.requireJwsOnPutParties = false;
+    cfg.forwardTimeoutMs = 30000;
     m_hub = std::make_unique<Hub::Hub>(cfg);
     auto port = m_hub->start();
     if (!port) {
@@ -524,8 +525,9 @@ Result<void> Sandbox::startDfsp(int index)
         c.ilpSecret = randomHex(32);
         c.supportedCurrencies = { u"USD"_s };
         c.expirySeconds = m_options.expirySeconds;
-        c.requestProcessingTimeoutSeconds = 30;
-        c.http.timeoutMs = 15000;
+        // Generous: two shared cores run three DFSPs' template evaluation and every signature.
+        c.requestProcessingTimeoutSeconds = 60;
+        c.http.timeoutMs = 30000;
         c.dataDir = rt->connectorDir;
         started = rt->startConnector();
         if (started)
