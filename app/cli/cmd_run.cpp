@@ -4,12 +4,14 @@
 
 #include "core/connector/config.h"
 #include "core/connector/connector.h"
+#include "core/coreconnector/coreconnector.h"
 
 #include <QCoreApplication>
 #include <QProcessEnvironment>
 #include <QTimer>
 
 #include <atomic>
+#include <memory>
 #include <csignal>
 
 using namespace Qt::StringLiterals;
@@ -59,6 +61,36 @@ int runConnector(const QStringList &args, Io io)
     if (!dataDir)
         return failWith(io, ExitBadUsage, dataDir.error().message);
 
+    // CORE_CONNECTOR_TEMPLATE: the embedded core connector serves the backend API (it stands in
+    // for BACKEND_ENDPOINT) and /sendmoney on a port of its own, on this thread's event loop.
+    std::unique_ptr<CoreConnector::CoreConnector> coreConnector;
+    if (!config->coreConnectorTemplate.isEmpty()) {
+        auto tmpl = CoreConnector::loadTemplate(config->coreConnectorTemplate);
+        if (!tmpl)
+            return failWith(
+                io, ExitBadUsage, u"CORE_CONNECTOR_TEMPLATE: "_s + tmpl.error().message);
+        CoreConnector::CoreConnectorOptions options;
+        options.tmpl = *tmpl;
+        // CORE_CONNECTOR_CONFIG_<key> overrides the template's config.<key>.
+        const QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        const QString prefix = u"CORE_CONNECTOR_CONFIG_"_s;
+        for (const QString &name : env.keys()) {
+            if (name.startsWith(prefix))
+                options.config[name.mid(prefix.size()).toStdString()]
+                    = env.value(name).toStdString();
+        }
+        bool portOk = true;
+        const QString sendMoneyPort = env.value(u"CORE_CONNECTOR_SENDMONEY_PORT"_s, u"0"_s);
+        options.sendMoneyPort = quint16(sendMoneyPort.toUShort(&portOk));
+        if (!portOk)
+            return failWith(io, ExitBadUsage,
+                u"CORE_CONNECTOR_SENDMONEY_PORT: '%1' is not a port"_s.arg(sendMoneyPort));
+        coreConnector = std::make_unique<CoreConnector::CoreConnector>();
+        if (auto started = coreConnector->start(options); !started)
+            return failWith(io, ExitBadUsage, started.error().message);
+        config->backendUrl = QUrl(u"http://"_s + coreConnector->backendEndpoint());
+    }
+
     Connector::Connector connector(*config, *dataDir);
     auto ports = connector.start();
     if (!ports)
@@ -70,6 +102,11 @@ int runConnector(const QStringList &args, Io io)
     io.out << u"inbound %1:%2\n"_s.arg(host).arg(ports->inbound)
            << u"outbound %1:%2\n"_s.arg(host).arg(ports->outbound)
            << u"metrics %1:%2\n"_s.arg(host).arg(ports->metrics);
+    if (coreConnector) {
+        coreConnector->setOutboundUrl(QUrl(u"http://127.0.0.1:%1"_s.arg(ports->outbound)));
+        io.out << u"backend %1\n"_s.arg(coreConnector->backendEndpoint())
+               << u"sendmoney 127.0.0.1:%1\n"_s.arg(coreConnector->sendMoneyPort());
+    }
     io.out.flush();
 
     g_signal.store(0);
@@ -86,6 +123,7 @@ int runConnector(const QStringList &args, Io io)
     std::signal(SIGINT, SIG_DFL);
     std::signal(SIGTERM, SIG_DFL);
     connector.stop();
+    coreConnector.reset();
     io.err << u"pm-connector: stopped\n"_s;
     io.err.flush();
     return ExitOk;
