@@ -1379,8 +1379,11 @@ void TestInteropConnector::cleanupTestCase()
     QElapsedTimer step;
     step.start();
     for (auto &pair : m_pairs) {
-        (void)pair->ours->stop();
-        pair->sdk->stop();
+        // A pair whose start failed in initTestCase may have neither process.
+        if (pair->ours)
+            (void)pair->ours->stop();
+        if (pair->sdk)
+            pair->sdk->stop();
     }
     m_redis.stop();
     m_durations[u"stopping"_s] = step.elapsed();
