@@ -4,58 +4,6 @@
 <context>
     <name>Desktop</name>
     <message>
-        <source>Sandbox: %1</source>
-        <translation>Sandbox: %1 (entorno de pruebas)</translation>
-    </message>
-    <message>
-        <source> — %1 transfers, %2 successful, %3 failed, %4/s</source>
-        <translation> — %1 transferencias, %2 correctas, %3 fallidas, %4/s</translation>
-    </message>
-    <message>
-        <source>Environment</source>
-        <translation>Entorno</translation>
-    </message>
-    <message>
-        <source>Sandbox running</source>
-        <translation>Sandbox en marcha</translation>
-    </message>
-    <message>
-        <source>JWS keys</source>
-        <translation>Claves JWS</translation>
-    </message>
-    <message>
-        <source>Certificates</source>
-        <translation>Certificados</translation>
-    </message>
-    <message>
-        <source>the Sandbox runs without TLS</source>
-        <translation>la Sandbox funciona sin TLS</translation>
-    </message>
-    <message>
-        <source>Hub</source>
-        <translation>Hub de Mojaloop</translation>
-    </message>
-    <message>
-        <source>Inbound server</source>
-        <translation>Servidor entrante</translation>
-    </message>
-    <message>
-        <source>Outbound server</source>
-        <translation>Servidor saliente</translation>
-    </message>
-    <message>
-        <source>Core connector</source>
-        <translation>Conector del sistema central</translation>
-    </message>
-    <message>
-        <source>Core banking system</source>
-        <translation>Sistema bancario central</translation>
-    </message>
-    <message>
-        <source>listening on %1:%2</source>
-        <translation>escuchando en %1:%2</translation>
-    </message>
-    <message>
         <source>Payment Manager: monitors and inspects the transfers of a DFSP.</source>
         <translation>Payment Manager: supervisa e inspecciona las transferencias de un DFSP.</translation>
     </message>
@@ -74,26 +22,6 @@
     <message>
         <source>--rate: &apos;%1&apos; is not a number of transfers per second</source>
         <translation>--rate: «%1» no es un número de transferencias por segundo</translation>
-    </message>
-    <message>
-        <source>stopped</source>
-        <translation>detenida</translation>
-    </message>
-    <message>
-        <source>starting</source>
-        <translation>iniciándose</translation>
-    </message>
-    <message>
-        <source>running</source>
-        <translation>en marcha</translation>
-    </message>
-    <message>
-        <source>stopping</source>
-        <translation>deteniéndose</translation>
-    </message>
-    <message>
-        <source>failed</source>
-        <translation>con fallo</translation>
     </message>
 </context>
 <context>
@@ -977,6 +905,81 @@ Conecta un DFSP con un hub Mojaloop.</translation>
     <message>
         <source>Milliseconds</source>
         <translation>Milisegundos</translation>
+    </message>
+</context>
+<context>
+    <name>Pm::Ui::SandboxTexts</name>
+    <message>
+        <source>stopped</source>
+        <translation>detenida</translation>
+    </message>
+    <message>
+        <source>starting</source>
+        <translation>iniciándose</translation>
+    </message>
+    <message>
+        <source>running</source>
+        <translation>en marcha</translation>
+    </message>
+    <message>
+        <source>stopping</source>
+        <translation>deteniéndose</translation>
+    </message>
+    <message>
+        <source>failed</source>
+        <translation>con fallo</translation>
+    </message>
+    <message>
+        <source>Sandbox: %1</source>
+        <translation>Sandbox: %1 (entorno de pruebas)</translation>
+    </message>
+    <message>
+        <source> — %1 transfers, %2 successful, %3 failed, %4/s</source>
+        <translation> — %1 transferencias, %2 correctas, %3 fallidas, %4/s</translation>
+    </message>
+    <message>
+        <source>Environment</source>
+        <translation>Entorno</translation>
+    </message>
+    <message>
+        <source>Sandbox running</source>
+        <translation>Sandbox en marcha</translation>
+    </message>
+    <message>
+        <source>JWS keys</source>
+        <translation>Claves JWS</translation>
+    </message>
+    <message>
+        <source>Certificates</source>
+        <translation>Certificados</translation>
+    </message>
+    <message>
+        <source>the Sandbox runs without TLS</source>
+        <translation>la Sandbox funciona sin TLS</translation>
+    </message>
+    <message>
+        <source>Hub</source>
+        <translation>Hub de Mojaloop</translation>
+    </message>
+    <message>
+        <source>Inbound server</source>
+        <translation>Servidor entrante</translation>
+    </message>
+    <message>
+        <source>Outbound server</source>
+        <translation>Servidor saliente</translation>
+    </message>
+    <message>
+        <source>Core connector</source>
+        <translation>Conector del sistema central</translation>
+    </message>
+    <message>
+        <source>Core banking system</source>
+        <translation>Sistema bancario central</translation>
+    </message>
+    <message>
+        <source>listening on %1:%2</source>
+        <translation>escuchando en %1:%2</translation>
     </message>
 </context>
 <context>

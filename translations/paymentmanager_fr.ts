@@ -4,58 +4,6 @@
 <context>
     <name>Desktop</name>
     <message>
-        <source>Sandbox: %1</source>
-        <translation>Sandbox : %1</translation>
-    </message>
-    <message>
-        <source> — %1 transfers, %2 successful, %3 failed, %4/s</source>
-        <translation> — %1 transferts, %2 réussis, %3 échoués, %4/s</translation>
-    </message>
-    <message>
-        <source>Environment</source>
-        <translation>Environnement</translation>
-    </message>
-    <message>
-        <source>Sandbox running</source>
-        <translation>Sandbox en marche</translation>
-    </message>
-    <message>
-        <source>JWS keys</source>
-        <translation>Clés JWS</translation>
-    </message>
-    <message>
-        <source>Certificates</source>
-        <translation>Certificats</translation>
-    </message>
-    <message>
-        <source>the Sandbox runs without TLS</source>
-        <translation>la Sandbox fonctionne sans TLS</translation>
-    </message>
-    <message>
-        <source>Hub</source>
-        <translation>Hub Mojaloop</translation>
-    </message>
-    <message>
-        <source>Inbound server</source>
-        <translation>Serveur entrant</translation>
-    </message>
-    <message>
-        <source>Outbound server</source>
-        <translation>Serveur sortant</translation>
-    </message>
-    <message>
-        <source>Core connector</source>
-        <translation>Connecteur du système central</translation>
-    </message>
-    <message>
-        <source>Core banking system</source>
-        <translation>Système bancaire central</translation>
-    </message>
-    <message>
-        <source>listening on %1:%2</source>
-        <translation>à l&apos;écoute sur %1:%2</translation>
-    </message>
-    <message>
         <source>Payment Manager: monitors and inspects the transfers of a DFSP.</source>
         <translation>Payment Manager : surveille et inspecte les transferts d&apos;un DFSP.</translation>
     </message>
@@ -74,26 +22,6 @@
     <message>
         <source>--rate: &apos;%1&apos; is not a number of transfers per second</source>
         <translation>--rate : « %1 » n&apos;est pas un nombre de transferts par seconde</translation>
-    </message>
-    <message>
-        <source>stopped</source>
-        <translation>arrêtée</translation>
-    </message>
-    <message>
-        <source>starting</source>
-        <translation>en démarrage</translation>
-    </message>
-    <message>
-        <source>running</source>
-        <translation>en marche</translation>
-    </message>
-    <message>
-        <source>stopping</source>
-        <translation>en arrêt</translation>
-    </message>
-    <message>
-        <source>failed</source>
-        <translation>en échec</translation>
     </message>
 </context>
 <context>
@@ -977,6 +905,81 @@ Relie un DFSP à un hub Mojaloop.</translation>
     <message>
         <source>Milliseconds</source>
         <translation>Millisecondes</translation>
+    </message>
+</context>
+<context>
+    <name>Pm::Ui::SandboxTexts</name>
+    <message>
+        <source>stopped</source>
+        <translation>arrêtée</translation>
+    </message>
+    <message>
+        <source>starting</source>
+        <translation>en démarrage</translation>
+    </message>
+    <message>
+        <source>running</source>
+        <translation>en marche</translation>
+    </message>
+    <message>
+        <source>stopping</source>
+        <translation>en arrêt</translation>
+    </message>
+    <message>
+        <source>failed</source>
+        <translation>en échec</translation>
+    </message>
+    <message>
+        <source>Sandbox: %1</source>
+        <translation>Sandbox : %1</translation>
+    </message>
+    <message>
+        <source> — %1 transfers, %2 successful, %3 failed, %4/s</source>
+        <translation> — %1 transferts, %2 réussis, %3 échoués, %4/s</translation>
+    </message>
+    <message>
+        <source>Environment</source>
+        <translation>Environnement</translation>
+    </message>
+    <message>
+        <source>Sandbox running</source>
+        <translation>Sandbox en marche</translation>
+    </message>
+    <message>
+        <source>JWS keys</source>
+        <translation>Clés JWS</translation>
+    </message>
+    <message>
+        <source>Certificates</source>
+        <translation>Certificats</translation>
+    </message>
+    <message>
+        <source>the Sandbox runs without TLS</source>
+        <translation>la Sandbox fonctionne sans TLS</translation>
+    </message>
+    <message>
+        <source>Hub</source>
+        <translation>Hub Mojaloop</translation>
+    </message>
+    <message>
+        <source>Inbound server</source>
+        <translation>Serveur entrant</translation>
+    </message>
+    <message>
+        <source>Outbound server</source>
+        <translation>Serveur sortant</translation>
+    </message>
+    <message>
+        <source>Core connector</source>
+        <translation>Connecteur du système central</translation>
+    </message>
+    <message>
+        <source>Core banking system</source>
+        <translation>Système bancaire central</translation>
+    </message>
+    <message>
+        <source>listening on %1:%2</source>
+        <translation>à l&apos;écoute sur %1:%2</translation>
     </message>
 </context>
 <context>

@@ -15,6 +15,7 @@
 
 #ifdef PM_HAVE_SERVICES
 #include "core/services/servicehost.h"
+#include "ui/services/sandboxbinding.h"
 #endif
 
 using namespace Qt::StringLiterals;
@@ -26,88 +27,6 @@ class Desktop
 {
     Q_DECLARE_TR_FUNCTIONS(Desktop)
 };
-
-#ifdef PM_HAVE_SERVICES
-QString stateText(Pm::Services::EnvironmentState state)
-{
-    switch (state) {
-    case Pm::Services::EnvironmentState::Stopped:
-        return Desktop::tr("stopped");
-    case Pm::Services::EnvironmentState::Starting:
-        return Desktop::tr("starting");
-    case Pm::Services::EnvironmentState::Running:
-        return Desktop::tr("running");
-    case Pm::Services::EnvironmentState::Stopping:
-        return Desktop::tr("stopping");
-    case Pm::Services::EnvironmentState::Failed:
-        return Desktop::tr("failed");
-    }
-    return {};
-}
-
-/** Shows the Sandbox in the window: environment text, health rows, and its store once it runs. */
-void bindSandbox(Pm::Services::ServiceHost &host, Pm::Ui::MainWindow &window)
-{
-    using Pm::Services::EnvironmentState;
-    using Pm::Ui::HealthState;
-    auto environmentText = [&host] {
-        const Pm::Services::TransferCounters c = host.counters();
-        QString text = Desktop::tr("Sandbox: %1").arg(stateText(host.state()));
-        if (host.state() == EnvironmentState::Running) {
-            const QLocale locale;
-            text += Desktop::tr(" — %1 transfers, %2 successful, %3 failed, %4/s")
-                        .arg(locale.toString(c.started), locale.toString(c.ok),
-                            locale.toString(c.failed), locale.toString(c.ratePerSecond, 'f', 1));
-        }
-        return text;
-    };
-    QObject::connect(&host, &Pm::Services::ServiceHost::stateChanged, &window,
-        [&host, &window, environmentText](EnvironmentState state, const QString &detail) {
-            window.setEnvironmentText(environmentText());
-            const QDateTime now = QDateTime::currentDateTime();
-            Pm::Ui::HealthPage *health = window.healthPage();
-            if (state == EnvironmentState::Failed) {
-                health->setService({ Desktop::tr("Environment"), HealthState::Failed,
-                    host.lastError().isEmpty() ? detail : host.lastError(), now });
-            } else if (state == EnvironmentState::Running) {
-                health->setService({ Desktop::tr("Environment"), HealthState::Ok,
-                    Desktop::tr("Sandbox running"), now });
-                health->setService({ Desktop::tr("JWS keys"), HealthState::Ok,
-                    QDir(host.dataDir()).filePath(u"jwskeys"_s), now });
-                health->setService({ Desktop::tr("Certificates"), HealthState::NotConfigured,
-                    Desktop::tr("the Sandbox runs without TLS"), now });
-                window.setJwsKeysDirectory(QDir(host.dataDir()).filePath(u"jwskeys"_s));
-            } else {
-                health->setService(
-                    { Desktop::tr("Environment"), HealthState::Warning, stateText(state), now });
-            }
-        });
-    QObject::connect(&host, &Pm::Services::ServiceHost::countersChanged, &window,
-        [&window, environmentText] { window.setEnvironmentText(environmentText()); });
-    QObject::connect(&host, &Pm::Services::ServiceHost::listenersChanged, &window,
-        [&host, &window](const QList<Pm::Services::Listener> &listeners) {
-            const QString us = host.ourFspId();
-            const QList<std::pair<QString, QString>> rows = { { u"hub"_s, Desktop::tr("Hub") },
-                { us + u".inbound"_s, Desktop::tr("Inbound server") },
-                { us + u".outbound"_s, Desktop::tr("Outbound server") },
-                { us + u".backend"_s, Desktop::tr("Core connector") },
-                { us + u".corebank"_s, Desktop::tr("Core banking system") } };
-            for (const auto &[name, title] : rows) {
-                auto it = std::ranges::find(listeners, name, &Pm::Services::Listener::name);
-                if (it == listeners.end())
-                    continue;
-                window.healthPage()->setService({ title, Pm::Ui::HealthState::Ok,
-                    Desktop::tr("listening on %1:%2").arg(it->host).arg(it->port),
-                    QDateTime::currentDateTime() });
-            }
-        });
-    QObject::connect(&host, &Pm::Services::ServiceHost::storePathsChanged, &window,
-        [&window](const QStringList &paths) {
-            if (!paths.isEmpty() && !window.storeAccess())
-                window.openStore(paths.first());
-        });
-}
-#endif
 
 } // namespace
 
@@ -170,7 +89,7 @@ int main(int argc, char *argv[])
         window.openStore(parser.value(storeOption));
     } else if (!parser.isSet(noSandboxOption)) {
 #ifdef PM_HAVE_SERVICES
-        bindSandbox(host, window);
+        Pm::Ui::bindEnvironment(host, window);
         Pm::Services::SandboxOptions options;
         options.rate = rate;
         host.startSandbox(options);
