@@ -10,6 +10,7 @@ int runPki(const QStringList &args, Io io); // cmd_pki.cpp
 int runHub(const QStringList &args, Io io); // cmd_hub.cpp
 int runSandbox(const QStringList &args, Io io); // cmd_sandbox.cpp
 int runTemplate(const QStringList &args, Io io); // cmd_template.cpp
+int runCoreBank(const QStringList &args, Io io); // cmd_corebank.cpp
 
 namespace {
 
@@ -30,6 +31,7 @@ void printUsage(Io io)
               u"  hub            Run the hub simulator (a Mojaloop switch on 127.0.0.1)\n"
               u"  sandbox        Run the Sandbox (hub simulator, simulated DFSPs, traffic) headless\n"
               u"  template       Check a core connector template; test it against recorded fixtures\n"
+              u"  corebank       Run the simulated core bank (reached through a template)\n"
               u"\n"
               u"Run 'pm-connector <command> --help' for a command's options.\n"_s;
     io.out.flush();
@@ -123,6 +125,8 @@ int run(const QStringList &args, Io io)
         return runSandbox(args.mid(1), io);
     if (group == u"template"_s)
         return runTemplate(args, io);
+    if (group == u"corebank"_s)
+        return runCoreBank(args.mid(1), io);
     return failWith(io, ExitBadUsage,
                     u"unknown command '%1' (run 'pm-connector --help' for the list)"_s.arg(group));
 }

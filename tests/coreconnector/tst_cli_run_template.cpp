@@ -21,6 +21,7 @@ class TestCliRunTemplate : public QObject
 private slots:
     void servesTheBackendApiFromTheTemplate();
     void brokenTemplateIsRefused();
+    void coreBankCommand();
 
 private:
     static QProcessEnvironment environment()
@@ -106,6 +107,41 @@ void TestCliRunTemplate::brokenTemplateIsRefused()
     QVERIFY2(err.startsWith(u"pm-connector: CORE_CONNECTOR_TEMPLATE: "_s + file
                  + u":1: (template): schema: Missing required property 'operations'"_s),
         qPrintable(err));
+}
+
+void TestCliRunTemplate::coreBankCommand()
+{
+    QTemporaryDir dir;
+    QProcess p;
+    p.start(QStringLiteral(PM_BINARY_DIR "/app/cli/pm-connector"),
+        { u"corebank"_s, u"--data-dir"_s, dir.path() });
+    QVERIFY(p.waitForStarted());
+    QString url;
+    QElapsedTimer t;
+    t.start();
+    while (url.isEmpty() && t.elapsed() < 30000 && p.state() == QProcess::Running) {
+        if (!p.canReadLine() && !p.waitForReadyRead(500))
+            continue;
+        const QString line = QString::fromUtf8(p.readLine()).trimmed();
+        if (line.startsWith(u"corebank "_s))
+            url = line.mid(9);
+    }
+    QVERIFY2(!url.isEmpty(), p.readAllStandardError().constData());
+    auto client = Net::createHttpClient();
+    auto r = exchange(*client, "GET", url + u"/api/v1/accounts/1000000001"_s);
+    QCOMPARE(r.status, 200);
+    QCOMPARE(field(r.json, "ledgerBalance"), u"5000.00"_s);
+    ::kill(pid_t(p.processId()), SIGTERM);
+    QVERIFY(p.waitForFinished(20000));
+    QCOMPARE(p.exitCode(), 0);
+    QVERIFY(QFile::exists(dir.filePath(u"corebank.sqlite"_s)));
+    QProcess bad;
+    bad.start(QStringLiteral(PM_BINARY_DIR "/app/cli/pm-connector"),
+        { u"corebank"_s, u"--port"_s, u"1"_s });
+    QVERIFY(bad.waitForFinished(20000));
+    QCOMPARE(bad.exitCode(), 2);
+    QCOMPARE(QString::fromUtf8(bad.readAllStandardError()),
+        u"pm-connector: corebank: --data-dir DIR is required\n"_s);
 }
 
 QTEST_GUILESS_MAIN(TestCliRunTemplate)
