@@ -693,7 +693,7 @@ Conecta un DFSP con un hub Mojaloop.</translation>
     </message>
     <message>
         <source>&amp;Find a transfer</source>
-        <translation>&amp;Buscar una transferencia</translation>
+        <translation>Buscar una tran&amp;sferencia</translation>
     </message>
     <message>
         <source>&amp;Technical dashboard</source>

@@ -362,7 +362,7 @@
     </message>
     <message>
         <source>C&amp;urrency:</source>
-        <translation>De&amp;vise :</translation>
+        <translation>Dev&amp;ise :</translation>
     </message>
     <message>
         <source>&amp;Payee ID type:</source>
@@ -693,7 +693,7 @@ Relie un DFSP à un hub Mojaloop.</translation>
     </message>
     <message>
         <source>&amp;Find a transfer</source>
-        <translation>&amp;Trouver un transfert</translation>
+        <translation>Tro&amp;uver un transfert</translation>
     </message>
     <message>
         <source>&amp;Technical dashboard</source>
