@@ -24,6 +24,7 @@
 #include "tests/support/testpki.h"
 
 #include <QCryptographicHash>
+#include <QDateTime>
 #include <QDir>
 #include <QElapsedTimer>
 #include <QEventLoop>
@@ -274,6 +275,8 @@ private slots:
     void unicodeNamesAndSubIdsReachTheBackends();
     void wrongFulfilmentIsRefusedByBothPayers_data();
     void wrongFulfilmentIsRefusedByBothPayers();
+    void payeesRefuseAConditionNotTheQuotes_data();
+    void payeesRefuseAConditionNotTheQuotes();
     void forgedSignaturesAreRejectedBothWays_data();
     void forgedSignaturesAreRejectedBothWays();
     void everyMessageOurConnectorSentPassesAjv();
@@ -306,6 +309,8 @@ private:
         int referencePaidUnknown = 0; ///< the reference looked up an unknown party at ours
         int probedReference = 0; ///< GET / sent to the reference's inbound server (3002 logged)
         int forgedToReference = 0; ///< requests with a forged signature sent to the reference
+        int conditionToReference = 0; ///< POST /quotes + POST /transfers (wrong condition) to it
+        int conditionToOurs = 0; ///< the same to our connector
         int oursPaidBadFulfilment
             = 0; ///< our connector paid, the reference's backend gave a wrong fulfilment
         int referencePaidBadFulfilment
@@ -983,6 +988,155 @@ void TestInteropConnector::wrongFulfilmentIsRefusedByBothPayers()
     }
 }
 
+void TestInteropConnector::payeesRefuseAConditionNotTheQuotes_data()
+{
+    peersRunAsConfigured_data();
+}
+
+void TestInteropConnector::payeesRefuseAConditionNotTheQuotes()
+{
+    // CHECK_ILP in effect on both payees. The test speaks as the peer (it holds both signing
+    // keys): a signed POST /quotes, answered by the payee with PUT /quotes to the real peer; then
+    // a signed POST /transfers for that quote whose packet and condition were built with another
+    // secret. The payee must compare the condition with its quote's and refuse: no backend
+    // POST /transfers, and a PUT /transfers/{id}/error to the peer instead of a fulfilment.
+    QFETCH(QString, pair);
+    Pair &p = pairFor(pair);
+    std::map<QString, Fspiop::Jws::SigningKey> keys;
+    for (const auto &[fsp, path] :
+        { std::pair { OurFsp, m_ourJwsKey }, std::pair { RefFsp, m_refJwsKey } }) {
+        QFile file(path);
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        auto key = Fspiop::Jws::SigningKey::fromPem(file.readAll());
+        QVERIFY2(key, why(key).constData());
+        keys.emplace(fsp, std::move(*key));
+    }
+    struct Direction
+    {
+        Side payee;
+        QString payeeId;
+        Test::TestBackend *payeeBackend;
+    };
+    for (const Direction &d : { Direction { Side::Reference, RefPayee, p.refBackend.get() },
+             Direction { Side::Ours, OurPayee, p.ourBackend.get() } }) {
+        const bool toOurs = d.payee == Side::Ours;
+        const QString payeeFsp = toOurs ? OurFsp : RefFsp;
+        const QString payerFsp = toOurs ? RefFsp : OurFsp;
+        const QString what = toOurs ? u"pm-connector as payee"_s : u"the reference as payee"_s;
+        const QString quoteId = QUuid::createUuid().toString(QUuid::WithoutBraces);
+        const QString transferId = QUuid::createUuid().toString(QUuid::WithoutBraces);
+        const Json payee = { { "partyIdInfo",
+            { { "partyIdType", "MSISDN" }, { "partyIdentifier", utf8(d.payeeId) },
+                { "fspId", utf8(payeeFsp) } } } };
+        const Json payer = { { "partyIdInfo",
+            { { "partyIdType", "MSISDN" }, { "partyIdentifier", "25644444444" },
+                { "fspId", utf8(payerFsp) } } } };
+        const Json quote = { { "quoteId", utf8(quoteId) }, { "transactionId", utf8(transferId) },
+            { "payee", payee }, { "payer", payer }, { "amountType", "SEND" },
+            { "amount", { { "currency", "USD" }, { "amount", "5" } } },
+            { "transactionType",
+                { { "scenario", "TRANSFER" }, { "initiator", "PAYER" },
+                    { "initiatorType", "CONSUMER" } } } };
+        const int quoteRequestsBefore = d.payeeBackend->count("POST", u"/quoterequests"_s);
+        const int transfersBefore = d.payeeBackend->count("POST", u"/transfers"_s);
+        if (toOurs)
+            ++p.conditionToOurs;
+        else
+            ++p.conditionToReference;
+        const auto quoted = sendSigned(
+            p, d.payee, "POST", u"/quotes"_s, u"quotes"_s, quote, keys.at(payerFsp), payerFsp);
+        QVERIFY2(quoted && quoted->status == 202,
+            qPrintable(what + u": POST /quotes: "_s
+                + (quoted ? QString::fromUtf8(quoted->body) : toOneLine(quoted.error()))));
+        QVERIFY2(QTest::qWaitFor(
+                     [&] {
+                         return d.payeeBackend->count("POST", u"/quoterequests"_s)
+                             > quoteRequestsBefore;
+                     },
+                     20000),
+            qPrintable(what + u": the backend was not asked for the quote"_s));
+        // The payee answers the peer (PUT /quotes/{id}); wait until the peer has it, so the quote
+        // is surely kept: the reference logs it, our connector records it in its store.
+        // The body of the message our connector recorded with this direction and URL ending.
+        const auto storedBody = [&p](const QString &direction, const QString &urlEnd) {
+            const QString connection = u"interop-poll-"_s + p.name;
+            QByteArray body;
+            {
+                QSqlDatabase db = QSqlDatabase::addDatabase(u"QSQLITE"_s, connection);
+                db.setDatabaseName(p.ours->storePath());
+                db.setConnectOptions(u"QSQLITE_OPEN_READONLY"_s);
+                if (db.open()) {
+                    QSqlQuery query(db);
+                    query.prepare(
+                        u"SELECT body FROM messages WHERE direction = ? AND url LIKE ?"_s);
+                    query.addBindValue(direction);
+                    query.addBindValue(QString(u'%' + urlEnd));
+                    if (query.exec() && query.next())
+                        body = query.value(0).toByteArray();
+                }
+            }
+            QSqlDatabase::removeDatabase(connection);
+            return body;
+        };
+        const auto peerGotQuote = [&] {
+            if (toOurs) {
+                for (const auto &entry : p.sdk->logEntries()) {
+                    if (entry.message.startsWith(u"JWS valid for request"_s)
+                        && entry.message.contains(u"/quotes/"_s + quoteId))
+                        return true;
+                }
+                return false;
+            }
+            return !storedBody(u"in"_s, u"/quotes/"_s + quoteId).isEmpty();
+        };
+        QVERIFY2(QTest::qWaitFor(peerGotQuote, 20000),
+            qPrintable(what + u": the peer never got PUT /quotes/"_s + quoteId));
+
+        // A packet and condition for this quote, built with a secret that is not the payee's.
+        Json response = { { "transferAmount", { { "currency", "USD" }, { "amount", "5" } } } };
+        const auto forged = Fspiop::Ilp::buildForQuote(
+            Fspiop::Ilp::Version::V1, u"not-the-payees-secret", quote, response);
+        QVERIFY2(forged, why(forged).constData());
+        const Json transfer = { { "transferId", utf8(transferId) }, { "payerFsp", utf8(payerFsp) },
+            { "payeeFsp", utf8(payeeFsp) },
+            { "amount", { { "currency", "USD" }, { "amount", "5" } } },
+            { "ilpPacket", forged->ilpPacket }, { "condition", forged->condition },
+            { "expiration",
+                utf8(QDateTime::currentDateTimeUtc().addSecs(60).toString(Qt::ISODateWithMs)) } };
+        const auto transferValid
+            = Fspiop::Schema::validate(Fspiop::Versions::V1_0, u"TransfersPostRequest", transfer);
+        QVERIFY2(transferValid, why(transferValid).constData());
+        const auto prepared = sendSigned(p, d.payee, "POST", u"/transfers"_s, u"transfers"_s,
+            transfer, keys.at(payerFsp), payerFsp);
+        QVERIFY2(prepared && prepared->status == 202,
+            qPrintable(what + u": POST /transfers: "_s
+                + (prepared ? QString::fromUtf8(prepared->body) : toOneLine(prepared.error()))));
+        // The payee's answer is an error callback to the peer, recorded by our connector either
+        // way (sent by it as payee, received from the reference as payee).
+        const QString errorPath = u"/transfers/"_s + transferId + u"/error"_s;
+        QByteArray errorBody;
+        QVERIFY2(QTest::qWaitFor(
+                     [&] {
+                         errorBody = storedBody(toOurs ? u"out"_s : u"in"_s, errorPath);
+                         return !errorBody.isEmpty();
+                     },
+                     20000),
+            qPrintable(what + u": no PUT "_s + errorPath));
+        const Json error = Fspiop::parseJson(errorBody).value_or(Json());
+        qInfo("%s: PUT %s %s", qPrintable(what), qPrintable(errorPath), errorBody.constData());
+        // The reference answers every failure of a transfer prepare with 2001 (Internal server
+        // error); ours names the check: 3100 (validation) and the reason.
+        QCOMPARE(str(error, { "errorInformation", "errorCode" }), toOurs ? u"3100"_s : u"2001"_s);
+        if (toOurs)
+            QVERIFY2(
+                str(error, { "errorInformation", "errorDescription" })
+                    .startsWith(u"condition does not match the one sent with quote "_s + quoteId),
+                errorBody.constData());
+        QVERIFY(storedBody(toOurs ? u"out"_s : u"in"_s, u"/transfers/"_s + transferId).isEmpty());
+        QCOMPARE(d.payeeBackend->count("POST", u"/transfers"_s), transfersBefore);
+    }
+}
+
 void TestInteropConnector::forgedSignaturesAreRejectedBothWays_data()
 {
     peersRunAsConfigured_data();
@@ -1110,7 +1264,8 @@ void TestInteropConnector::everyMessageOurConnectorSentPassesAjv()
         // /parties, PUT /quotes, PUT /transfers; as payee of an unknown party PUT
         // /parties/.../error.
         expected += 2 * (p.oursPaidOk + p.oursPaidBadFulfilment)
-            + 3 * (p.referencePaidOk + p.referencePaidBadFulfilment) + p.referencePaidUnknown;
+            + 3 * (p.referencePaidOk + p.referencePaidBadFulfilment) + p.referencePaidUnknown
+            + 2 * p.conditionToOurs; // PUT /quotes, PUT /transfers/{id}/error
 
         const QString connection = u"interop-store-"_s + p.name;
         {
@@ -1204,15 +1359,18 @@ void TestInteropConnector::everyMessageOurConnectorSentPassesAjv()
             const int completedAsPayee = p.referencePaidOk + p.referencePaidBadFulfilment;
             const int completedAsPayer = p.oursPaidOk + p.oursPaidBadFulfilment;
             QCOMPARE(signedOut[u"PUT parties"_s], completedAsPayee + p.referencePaidUnknown);
-            QCOMPARE(signedOut[u"PUT quotes"_s], completedAsPayee);
-            QCOMPARE(signedOut[u"PUT transfers"_s], completedAsPayee);
+            // payeesRefuseAConditionNotTheQuotes: the test's signed POST /quotes and POST
+            // /transfers (as refdfsp) reach our connector, which answers PUT /quotes and PUT
+            // /transfers/{id}/error; the reference answers ours the same way.
+            QCOMPARE(signedOut[u"PUT quotes"_s], completedAsPayee + p.conditionToOurs);
+            QCOMPARE(signedOut[u"PUT transfers"_s], completedAsPayee + p.conditionToOurs);
             QCOMPARE(signedOut[u"POST quotes"_s], completedAsPayer);
             QCOMPARE(signedOut[u"POST transfers"_s], completedAsPayer);
             QCOMPARE(signedIn[u"PUT parties"_s], completedAsPayer + p.oursPaidUnknown);
-            QCOMPARE(signedIn[u"PUT quotes"_s], completedAsPayer);
-            QCOMPARE(signedIn[u"PUT transfers"_s], completedAsPayer);
-            QCOMPARE(signedIn[u"POST quotes"_s], completedAsPayee);
-            QCOMPARE(signedIn[u"POST transfers"_s], completedAsPayee);
+            QCOMPARE(signedIn[u"PUT quotes"_s], completedAsPayer + p.conditionToReference);
+            QCOMPARE(signedIn[u"PUT transfers"_s], completedAsPayer + p.conditionToReference);
+            QCOMPARE(signedIn[u"POST quotes"_s], completedAsPayee + p.conditionToOurs);
+            QCOMPARE(signedIn[u"POST transfers"_s], completedAsPayee + p.conditionToOurs);
             QVERIFY(signedOut[u"PUT parties"_s] > 0 && signedIn[u"PUT parties"_s] > 0);
         }
         QSqlDatabase::removeDatabase(connection);
@@ -1270,8 +1428,12 @@ void TestInteropConnector::noPeerLoggedAnUnexpectedError()
             { QRegularExpression(u"^Error in getParties( \\|.*)?$"_s), p.oursPaidUnknown,
                 u"unknownPartyBothWays: its backend answers 404 {statusCode: 3204}"_s },
             { QRegularExpression(u"^Sending error response to pmdfsp( \\|.*)?$"_s),
-                p.oursPaidUnknown,
-                u"unknownPartyBothWays: PUT /parties/.../error to our connector"_s },
+                p.oursPaidUnknown + p.conditionToReference,
+                u"unknownPartyBothWays, payeesRefuseAConditionNotTheQuotes: PUT .../error to us"_s },
+            { QRegularExpression(u"^Error in prepareTransfer \\| ILP condition in transfer prepare "
+                                 u"for [0-9a-f-]{36} does not match quote$"_s),
+                p.conditionToReference,
+                u"payeesRefuseAConditionNotTheQuotes: CHECK_ILP on the reference as payee"_s },
             { QRegularExpression(
                   u"^Error validating JWS: JsonWebTokenError: invalid signature(\\n|$)"_s),
                 p.forgedToReference,
