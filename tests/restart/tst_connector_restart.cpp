@@ -55,8 +55,8 @@ private slots:
 
 private:
     using Env = QList<std::pair<QString, QString>>;
-    void startBoth(const Env &payerExtra = {}, const Env &payeeExtra = {});
-    void restart(ConnectorProcess &p);
+    [[nodiscard]] bool startBoth(const Env &payerExtra = {}, const Env &payeeExtra = {});
+    [[nodiscard]] bool restart(ConnectorProcess &p);
     void stopBoth();
     Json transferRequest(const QString &home) const;
     /** POST /transfers on the payer's outbound API without waiting; the answer lands in the result.
@@ -132,32 +132,52 @@ void TestConnectorRestart::cleanup()
     m_payeeBackend.reset();
 }
 
-void TestConnectorRestart::startBoth(const Env &payerExtra, const Env &payeeExtra)
+bool TestConnectorRestart::startBoth(const Env &payerExtra, const Env &payeeExtra)
 {
-    const quint16 payerIn = freePort(), payerOut = freePort(), payerMetrics = freePort();
-    const quint16 payeeIn = freePort(), payeeOut = freePort(), payeeMetrics = freePort();
-    QVERIFY(payerIn && payerOut && payerMetrics && payeeIn && payeeOut && payeeMetrics);
-    ConnectorProcessSettings payer { u"payerfsp"_s, payerIn, payerOut, payerMetrics,
-        u"127.0.0.1:%1"_s.arg(payeeIn), m_payerBackend->endpoint(), m_payerKey, m_keysDir,
-        payerExtra };
-    ConnectorProcessSettings payee { u"payeefsp"_s, payeeIn, payeeOut, payeeMetrics,
-        u"127.0.0.1:%1"_s.arg(payerIn), m_payeeBackend->endpoint(), m_payeeKey, m_keysDir,
-        payeeExtra };
+    // Ports are found free, released, then bound by the child: another process on this shared
+    // machine can take one in between. Such a start is retried with fresh ports (the data
+    // directories hold no transfer yet); any other failure fails the case at once.
     const QString tag = QString::number(m_case);
-    m_payer = std::make_unique<ConnectorProcess>(
-        payer, m_dir->filePath(u"payer-"_s + tag), m_dir->filePath(u"payer-"_s + tag + u".log"_s));
-    m_payee = std::make_unique<ConnectorProcess>(
-        payee, m_dir->filePath(u"payee-"_s + tag), m_dir->filePath(u"payee-"_s + tag + u".log"_s));
-    auto a = m_payee->start();
-    QVERIFY2(a, qPrintable(a ? QString() : a.error().message));
-    auto b = m_payer->start();
-    QVERIFY2(b, qPrintable(b ? QString() : b.error().message));
+    for (int attempt = 1;; ++attempt) {
+        const quint16 payerIn = freePort(), payerOut = freePort(), payerMetrics = freePort();
+        const quint16 payeeIn = freePort(), payeeOut = freePort(), payeeMetrics = freePort();
+        if (!(payerIn && payerOut && payerMetrics && payeeIn && payeeOut && payeeMetrics)) {
+            qWarning("no free port on 127.0.0.1");
+            return false;
+        }
+        ConnectorProcessSettings payer { u"payerfsp"_s, payerIn, payerOut, payerMetrics,
+            u"127.0.0.1:%1"_s.arg(payeeIn), m_payerBackend->endpoint(), m_payerKey, m_keysDir,
+            payerExtra };
+        ConnectorProcessSettings payee { u"payeefsp"_s, payeeIn, payeeOut, payeeMetrics,
+            u"127.0.0.1:%1"_s.arg(payerIn), m_payeeBackend->endpoint(), m_payeeKey, m_keysDir,
+            payeeExtra };
+        m_payer = std::make_unique<ConnectorProcess>(payer, m_dir->filePath(u"payer-"_s + tag),
+            m_dir->filePath(u"payer-"_s + tag + u".log"_s));
+        m_payee = std::make_unique<ConnectorProcess>(payee, m_dir->filePath(u"payee-"_s + tag),
+            m_dir->filePath(u"payee-"_s + tag + u".log"_s));
+        auto started = m_payee->start();
+        if (started)
+            started = m_payer->start();
+        if (started)
+            return true;
+        m_payer.reset();
+        m_payee.reset();
+        const QString why = started.error().message;
+        if (attempt == 3 || !why.contains(u"cannot listen on"_s)) {
+            qWarning("%s", qPrintable(why));
+            return false;
+        }
+        qWarning("port taken by another process, retrying with fresh ports: %s",
+            qPrintable(why.right(300)));
+    }
 }
 
-void TestConnectorRestart::restart(ConnectorProcess &p)
+bool TestConnectorRestart::restart(ConnectorProcess &p)
 {
     auto started = p.start();
-    QVERIFY2(started, qPrintable(started ? QString() : started.error().message));
+    if (!started)
+        qWarning("%s", qPrintable(started.error().message));
+    return started.has_value();
 }
 
 void TestConnectorRestart::stopBoth()
@@ -344,7 +364,7 @@ qint64 TestConnectorRestart::payerSentTransferGets(const QString &id)
 
 void TestConnectorRestart::payerKilledInPartyLookup()
 {
-    startBoth();
+    QVERIFY(startBoth());
     // Hold the payee backend's party answer: the payer is then looking up the party.
     m_payeeBackend->setAnswer("GET", u"/parties/"_s,
         { 200, R"({"idType":"MSISDN","idValue":"25612345678","firstName":"Test"})"_ba, kHoldMs });
@@ -358,7 +378,7 @@ void TestConnectorRestart::payerKilledInPartyLookup()
     QVERIFY(QTest::qWaitFor([&] { return pending->has_value(); }, kWaitMs));
     QVERIFY(!**pending); // the caller's request died with the process
     QCOMPARE(storedState(m_payer->storePath(), id), u"PAYEE_LOOKUP"_s); // nothing lost
-    restart(*m_payer);
+    QVERIFY(restart(*m_payer));
 
     // No money moved: the recovery marks it failed.
     QVERIFY(QTest::qWaitFor(
@@ -382,7 +402,7 @@ void TestConnectorRestart::payerKilledInPartyLookup()
 
 void TestConnectorRestart::payerKilledWaitingForPartyAcceptance()
 {
-    startBoth({ { u"AUTO_ACCEPT_PARTY"_s, u"false"_s } });
+    QVERIFY((startBoth({ { u"AUTO_ACCEPT_PARTY"_s, u"false"_s } })));
     auto r = outbound(
         "POST", u"/transfers"_s, Fspiop::serializeJson(transferRequest(u"home-party"_s)));
     QVERIFY(r);
@@ -392,7 +412,7 @@ void TestConnectorRestart::payerKilledWaitingForPartyAcceptance()
     QCOMPARE(storedState(m_payer->storePath(), id), u"WAITING_FOR_PARTY_ACCEPTANCE"_s);
 
     m_payer->kill();
-    restart(*m_payer);
+    QVERIFY(restart(*m_payer));
     QCOMPARE(storedState(m_payer->storePath(), id), u"WAITING_FOR_PARTY_ACCEPTANCE"_s);
     auto t = outbound("PUT", u"/transfers/"_s + id, R"({"acceptParty":true})"_ba);
     QVERIFY(t);
@@ -405,7 +425,7 @@ void TestConnectorRestart::payerKilledWaitingForPartyAcceptance()
 
 void TestConnectorRestart::payerKilledInQuoteRequested()
 {
-    startBoth();
+    QVERIFY(startBoth());
     m_payeeBackend->setAnswer("POST", u"/quoterequests"_s,
         { 200, R"({"transferAmount":"100.5","transferAmountCurrency":"USD"})"_ba, kHoldMs });
     auto pending = postAsync(u"home-quote"_s);
@@ -417,7 +437,7 @@ void TestConnectorRestart::payerKilledInQuoteRequested()
     m_payer->kill();
     QVERIFY(QTest::qWaitFor([&] { return pending->has_value(); }, kWaitMs));
     QVERIFY(!**pending);
-    restart(*m_payer);
+    QVERIFY(restart(*m_payer));
     QVERIFY(QTest::qWaitFor(
         [&] { return storedState(m_payer->storePath(), id) == u"ERROR_OCCURRED"_s; }, kWaitMs));
 
@@ -435,7 +455,7 @@ void TestConnectorRestart::payerKilledInQuoteRequested()
 
 void TestConnectorRestart::payerKilledWaitingForQuoteAcceptance()
 {
-    startBoth({ { u"AUTO_ACCEPT_QUOTES"_s, u"false"_s } });
+    QVERIFY((startBoth({ { u"AUTO_ACCEPT_QUOTES"_s, u"false"_s } })));
     auto r
         = outbound("POST", u"/transfers"_s, Fspiop::serializeJson(transferRequest(u"home-wq"_s)));
     QVERIFY(r);
@@ -445,7 +465,7 @@ void TestConnectorRestart::payerKilledWaitingForQuoteAcceptance()
     QCOMPARE(storedState(m_payer->storePath(), id), u"WAITING_FOR_QUOTE_ACCEPTANCE"_s);
 
     m_payer->kill();
-    restart(*m_payer);
+    QVERIFY(restart(*m_payer));
     QCOMPARE(storedState(m_payer->storePath(), id), u"WAITING_FOR_QUOTE_ACCEPTANCE"_s);
     QCOMPARE(m_payeeBackend->count("POST", u"/transfers"_s), 0);
     auto t = outbound("PUT", u"/transfers/"_s + id, R"({"acceptQuote":true})"_ba);
@@ -459,7 +479,7 @@ void TestConnectorRestart::payerKilledWaitingForQuoteAcceptance()
 
 void TestConnectorRestart::payerKilledAfterPrepareSent()
 {
-    startBoth();
+    QVERIFY(startBoth());
     // Hold the payee backend's transfer answer: the payer has sent POST /transfers and waits.
     m_payeeBackend->setAnswer(
         "POST", u"/transfers"_s, { 200, R"({"homeTransactionId":"held-1"})"_ba, kHoldMs });
@@ -478,7 +498,7 @@ void TestConnectorRestart::payerKilledAfterPrepareSent()
     QCOMPARE(storedState(m_payer->storePath(), id), u"TRANSFER_PREPARED"_s);
 
     // The restarted payer asks GET /transfers/{id}; the payee answers from its record.
-    restart(*m_payer);
+    QVERIFY(restart(*m_payer));
     checkCompleted(id);
     checkRows(id, 1, 1);
     stopBoth();
@@ -487,7 +507,7 @@ void TestConnectorRestart::payerKilledAfterPrepareSent()
 
 void TestConnectorRestart::payerKilledAfterCompleted()
 {
-    startBoth();
+    QVERIFY(startBoth());
     auto r = outbound(
         "POST", u"/transfers"_s, Fspiop::serializeJson(transferRequest(u"home-payer-done"_s)));
     QVERIFY(r);
@@ -497,7 +517,7 @@ void TestConnectorRestart::payerKilledAfterCompleted()
     QCOMPARE(storedState(m_payer->storePath(), id), u"COMPLETED"_s);
 
     m_payer->kill();
-    restart(*m_payer);
+    QVERIFY(restart(*m_payer));
     // A final record is final: the restarted payer answers from it and asks nobody.
     checkCompleted(id);
     checkRows(id, 1, 1);
@@ -510,7 +530,7 @@ void TestConnectorRestart::payerKilledAfterCompleted()
 
 void TestConnectorRestart::payeeKilledAfterQuoteAnswered()
 {
-    startBoth({ { u"AUTO_ACCEPT_QUOTES"_s, u"false"_s } });
+    QVERIFY((startBoth({ { u"AUTO_ACCEPT_QUOTES"_s, u"false"_s } })));
     auto r = outbound("POST", u"/transfers"_s, Fspiop::serializeJson(transferRequest(u"home-q"_s)));
     QVERIFY(r);
     QCOMPARE(r->status, 200);
@@ -524,7 +544,7 @@ void TestConnectorRestart::payeeKilledAfterQuoteAnswered()
         [&] { return payeeSentPuts(u"/quotes/"_s + quoteId).size() == 1; }, kWaitMs));
 
     m_payee->kill();
-    restart(*m_payee);
+    QVERIFY(restart(*m_payee));
     QCOMPARE(storedState(m_payee->storePath(), id), u"WAITING_FOR_QUOTE_ACCEPTANCE"_s);
     // The same POST /quotes again: answered from the record (same condition), backend not asked.
     replayPayerRequest(quoteId, u"/quotes"_s);
@@ -545,7 +565,7 @@ void TestConnectorRestart::payeeKilledAfterQuoteAnswered()
 void TestConnectorRestart::payeeKilledWhileBackendHoldsTransfer()
 {
     // The payer waits long enough for the payee to come back.
-    startBoth({ { u"REQUEST_PROCESSING_TIMEOUT_SECONDS"_s, u"300"_s } });
+    QVERIFY((startBoth({ { u"REQUEST_PROCESSING_TIMEOUT_SECONDS"_s, u"300"_s } })));
     // The backend takes the transfer and holds its answer past the kill; asked again with GET
     // /transfers/{id}, it says what it did.
     m_payeeBackend->setAnswer(
@@ -560,7 +580,7 @@ void TestConnectorRestart::payeeKilledWhileBackendHoldsTransfer()
     QCOMPARE(storedState(m_payee->storePath(), id), u"PREPARE_RECEIVED"_s);
 
     m_payee->kill();
-    restart(*m_payee);
+    QVERIFY(restart(*m_payee));
     QCOMPARE(storedState(m_payee->storePath(), id), u"PREPARE_RECEIVED"_s);
     // The payer's POST /transfers again (as a hub or payer retry would send it).
     replayPayerRequest(id, u"/transfers"_s);
@@ -578,7 +598,7 @@ void TestConnectorRestart::payeeKilledWhileBackendHoldsTransfer()
 
 void TestConnectorRestart::payeeKilledAfterFulfilSent()
 {
-    startBoth();
+    QVERIFY(startBoth());
     auto r
         = outbound("POST", u"/transfers"_s, Fspiop::serializeJson(transferRequest(u"home-done"_s)));
     QVERIFY(r);
@@ -591,7 +611,7 @@ void TestConnectorRestart::payeeKilledAfterFulfilSent()
         QTest::qWaitFor([&] { return payeeSentPuts(u"/transfers/"_s + id).size() == 1; }, kWaitMs));
 
     m_payee->kill();
-    restart(*m_payee);
+    QVERIFY(restart(*m_payee));
     QCOMPARE(storedState(m_payee->storePath(), id), u"COMPLETED"_s);
 
     // Re-sent POST /quotes and POST /transfers are answered from the record: same bytes, no
