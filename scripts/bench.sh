@@ -5,7 +5,8 @@
 # fspiop: the protocol benchmarks beside `openssl speed rsa2048`; writes docs/bench/fspiop-<date>.txt
 #   and prints the JWS sign rate as a share of OpenSSL's.
 # transfers: two pm-connector processes against two reference SDKs (tests/bench/bench_transfers.cpp);
-#   writes docs/bench/transfers-<date>.txt. BENCH_TRANSFERS_ARGS passes options (e.g. "--perf /tmp/p").
+#   writes docs/bench/transfers-<date>.txt. BENCH_TRANSFERS_ARGS passes options, e.g.
+#   "--transfers 400 --ref-transfers 100 --warmup 20 --concurrency 8" or "--pairs ours --perf /tmp/p".
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 build="${1:-build}"
