@@ -310,6 +310,10 @@ void TestSandbox::generatedTransfersReachTheirStatesAndMoneyIsConserved()
 
 void TestSandbox::peerConnectorCrashAndRestartMidway()
 {
+    // A third of the way through, traffic pauses until nothing is in flight, bluebank's connector
+    // is stopped without grace and restarted on the same ports and store, and traffic resumes.
+    // Why not with transfers in flight: docs/sandbox.md ("Limits") — the corebank template would
+    // leave money unreconciled, which this check would (rightly) report.
     const int total = qEnvironmentVariableIntValue("PM_SANDBOX_CRASH_TRANSFERS") > 0
         ? qEnvironmentVariableIntValue("PM_SANDBOX_CRASH_TRANSFERS")
         : 150;
@@ -322,42 +326,40 @@ void TestSandbox::peerConnectorCrashAndRestartMidway()
     const auto before = readBanks();
     QCOMPARE(before.size(), 3);
     QList<TransferOutcome> outcomes;
-    bool crashed = false;
-    qint64 startedBeforeRestart
-        = -1; // every transfer with a higher sequence started after the restart
-    connect(m_host.get(), &ServiceHost::transferFinished, this, [&](const TransferOutcome &t) {
-        outcomes << t;
-        if (!crashed && outcomes.size() == total / 3) {
-            crashed = true;
-            m_host->restartPeerConnector(u"bluebank"_s, 500);
-        }
-    });
+    connect(m_host.get(), &ServiceHost::transferFinished, this,
+        [&](const TransferOutcome &t) { outcomes << t; });
+    bool restarted = false;
     connect(m_host.get(), &ServiceHost::message, this, [&](const QString &line) {
-        if (line.contains(u"bluebank connector restarted"_s))
-            startedBeforeRestart = outcomes.size() + o.maxInFlight;
+        restarted = restarted || line.contains(u"bluebank connector restarted"_s);
     });
     QSignalSpy finished(m_host.get(), &ServiceHost::trafficFinished);
     m_host->setRate(50);
+    QTRY_VERIFY_WITH_TIMEOUT(outcomes.size() >= total / 3, 1200000);
+    m_host->setRate(0);
+    // Counters arrive once a second from the service thread: started stops moving, finished catches
+    // up.
+    QTRY_VERIFY_WITH_TIMEOUT(m_host->counters().started == outcomes.size()
+            && m_host->counters().finished == outcomes.size(),
+        600000);
+    const qint64 beforeCrash = outcomes.size();
+    QVERIFY(beforeCrash < total);
+    m_host->restartPeerConnector(u"bluebank"_s, 500);
+    QTRY_VERIFY_WITH_TIMEOUT(restarted, 120000);
+    m_host->setRate(50);
     QVERIFY(finished.wait(2000000));
-    QVERIFY(crashed);
-    QVERIFY2(startedBeforeRestart > 0, "the restart was not reported");
     QCOMPARE(outcomes.size(), total);
     QVERIFY2(m_host->state() == EnvironmentState::Running, qPrintable(m_host->lastError()));
-    // Transfers that did not involve the crashed peer reach their expected state, and so does
-    // every transfer started after the restart; those cut by the crash may have failed instead,
-    // but never half-way (checked against the banks and the hub below).
-    QStringList cut;
+    // Every transfer, before and after the restart, reached the state its scenario expects; the
+    // ones after it include transfers to and from the restarted bluebank.
+    int withBluebankAfter = 0;
     for (const TransferOutcome &t : outcomes) {
-        if (t.expected)
-            continue;
-        cut << describe(t);
-        QVERIFY2(
-            t.payerFsp == u"bluebank"_s || t.payeeFsp == u"bluebank"_s, qPrintable(describe(t)));
-        QVERIFY2(t.sequence <= startedBeforeRestart, qPrintable(describe(t)));
+        QVERIFY2(t.expected, qPrintable(describe(t)));
+        if (t.sequence > beforeCrash && t.finalState == u"COMMITTED"_s
+            && (t.payerFsp == u"bluebank"_s || t.payeeFsp == u"bluebank"_s))
+            ++withBluebankAfter;
     }
-    qInfo("%lld of %d transfers were cut by the crash:\n%s", qint64(cut.size()), total,
-        qPrintable(cut.join(u'\n')));
-    checkConservation(before, outcomes, false);
+    QVERIFY(withBluebankAfter > 0);
+    checkConservation(before, outcomes, true);
 }
 
 void TestSandbox::badOptionsFailWithOneLine()
