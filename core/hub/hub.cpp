@@ -13,6 +13,7 @@
 
 #include <QCryptographicHash>
 #include <QLoggingCategory>
+#include <QSslConfiguration>
 #include <QThread>
 #include <QTimer>
 #include <algorithm>
@@ -1083,6 +1084,10 @@ Result<quint16> Hub::start()
         return fail(0, u"signingKeyPath: "_s + key.error().message);
     m_publicKeyPem = key->publicKeyPem();
 
+    // Qt's TLS backend (OpenSSL) sets up its process-wide defaults on first use. When that first
+    // use was the hub thread's HTTP client, LeakSanitizer reported OpenSSL allocations at the exit
+    // of `pm-connector hub`; setting them up here, on the owner's thread, avoids it.
+    (void)QSslConfiguration::defaultConfiguration();
     m_thread = new QThread;
     m_thread->setObjectName(u"pm-hub"_s);
     m_anchor = new QObject;

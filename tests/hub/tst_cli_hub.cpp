@@ -45,6 +45,16 @@ void TestCliHub::printsListenerRoutesAndStops()
     QVERIFY(writeBytes(dir.filePath(u"hub.json"_s), config));
 
     QProcess p;
+    // Under the sanitizers: allocations inside OpenSSL are reported intermittently by LeakSanitizer
+    // at the child's exit (see lsan-openssl.supp); they are suppressed, leaks of our code are not.
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    if (env.contains(u"ASAN_OPTIONS"_s)) {
+        const QString supp
+            = u"suppressions=%1/lsan-openssl.supp"_s.arg(QStringLiteral(PM_HUB_TEST_DIR));
+        const QString lsan = env.value(u"LSAN_OPTIONS"_s);
+        env.insert(u"LSAN_OPTIONS"_s, lsan.isEmpty() ? supp : lsan + u':' + supp);
+    }
+    p.setProcessEnvironment(env);
     p.start(binary(),
         { u"hub"_s, u"--config"_s, dir.filePath(u"hub.json"_s), u"--public-key-out"_s,
             dir.filePath(u"hub-public.pem"_s) });
@@ -81,8 +91,8 @@ void TestCliHub::printsListenerRoutesAndStops()
     ::kill(pid_t(p.processId()), SIGTERM);
     QVERIFY(waitUntil([&] { return p.state() == QProcess::NotRunning; }, 20000));
     QCOMPARE(p.exitStatus(), QProcess::NormalExit);
-    QCOMPARE(p.exitCode(), 0);
     const QString err2 = QString::fromUtf8(p.readAllStandardError());
+    QVERIFY2(p.exitCode() == 0, qPrintable(err2.left(8000)));
     QVERIFY2(
         err2.contains(u"pm-connector: hub stopped (2 requests, 0 refused, 1 error callbacks)"_s),
         qPrintable(err2));
