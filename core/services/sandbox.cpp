@@ -398,7 +398,7 @@ Result<void> Sandbox::start(const SandboxOptions &options)
     }
     Net::HttpClientOptions clientOptions;
     clientOptions.maxConnectionsPerHost = 64;
-    clientOptions.defaultTimeout = std::chrono::milliseconds(180'000);
+    clientOptions.defaultTimeout = std::chrono::milliseconds(900'000);
     m_client = Net::createHttpClient(clientOptions);
     m_timer = new QTimer(this);
     m_timer->setInterval(20);
@@ -424,7 +424,7 @@ Result<void> Sandbox::startHub()
     cfg.signingKeyPem = *key;
     cfg.requireJws = true;
     cfg.requireJwsOnPutParties = false;
-    cfg.forwardTimeoutMs = 30000;
+    cfg.forwardTimeoutMs = 90000;
     m_hub = std::make_unique<Hub::Hub>(cfg);
     auto port = m_hub->start();
     if (!port) {
@@ -480,8 +480,10 @@ Result<void> Sandbox::startDfsp(int index)
     auto tmpl = CoreConnector::parseTemplate(templateFile.readAll(), u"corebank.yaml"_s);
     if (!tmpl)
         return fail(0, u"sandbox: %1"_s.arg(tmpl.error().message));
-    // sendmoney waits for the whole transfer through the outbound API: allow for a busy machine.
-    tmpl->core.timeoutMs = std::max(tmpl->core.timeoutMs, 90'000);
+    // sendmoney waits for the whole transfer through the outbound API. It must not give up (and
+    // release the payer's hold) while the connector may still complete the transfer: longer than
+    // the connector's own lookup + quote + transfer timeouts together.
+    tmpl->core.timeoutMs = std::max(tmpl->core.timeoutMs, 600'000);
 
     Result<void> started = fail(0, u"sandbox: %1: no free port"_s.arg(id));
     for (int attempt = 0; attempt < 5; ++attempt) {
@@ -526,8 +528,8 @@ Result<void> Sandbox::startDfsp(int index)
         c.supportedCurrencies = { u"USD"_s };
         c.expirySeconds = m_options.expirySeconds;
         // Generous: two shared cores run three DFSPs' template evaluation and every signature.
-        c.requestProcessingTimeoutSeconds = 60;
-        c.http.timeoutMs = 30000;
+        c.requestProcessingTimeoutSeconds = 120;
+        c.http.timeoutMs = 90000;
         c.dataDir = rt->connectorDir;
         started = rt->startConnector();
         if (started)

@@ -68,7 +68,13 @@ void TestCliSandbox::shortRunPrintsListenersAndPasses()
         { u"sandbox"_s, u"--transfers"_s, u"13"_s, u"--rate"_s, u"20"_s, u"--max-in-flight"_s,
             u"4"_s, u"--seed"_s, u"28"_s, u"--quiet"_s, u"--data-dir"_s, dir.filePath(u"sbx"_s) },
         &out, &err);
-    QVERIFY2(code == Pm::Cli::ExitOk, qPrintable(out + err));
+    if (code != Pm::Cli::ExitOk) {
+        // The reasons are on stderr, one line per unexpected transfer.
+        for (const QString &line : err.split(u'\n'))
+            if (line.startsWith(u"pm-connector:"_s))
+                qWarning("%s", qPrintable(line));
+    }
+    QCOMPARE(code, int(Pm::Cli::ExitOk));
     const QStringList lines = out.split(u'\n', Qt::SkipEmptyParts);
     const QRegularExpression listener(u"^[a-z]+(\\.[a-z]+)? 127\\.0\\.0\\.1:[0-9]{1,5}$"_s);
     int listeners = 0;
