@@ -193,6 +193,12 @@ void FspiopClient::transmitNow(FspiopOutgoing request, Net::HttpHeaders headers,
                          m_metrics->fspiopRequest(u"out"_s, request.resource, request.method,
                                                   result ? result->status : 0, seconds);
                      }
+                     if (m_store) {
+                         // Per-minute series for the technical dashboard (one upsert, batched).
+                         m_store->metrics().add({QDateTime::currentMSecsSinceEpoch(), request.resource,
+                                                 Store::MessageDirection::Out, qint64(seconds * 1000),
+                                                 !result || result->status >= 400});
+                     }
                      if (!result) {
                          const Net::HttpClientError &e = result.error();
                          if (!e.requestMayHaveBeenProcessed && attempts.network < m_config.http.retries) {

@@ -181,6 +181,10 @@ void InboundServer::handle(Net::HttpRequest request, Net::HttpResponder responde
             m_metrics->fspiopRequest(u"in"_s, resourceName.isEmpty() ? u"other"_s : resourceName,
                                      request.method, status, double(timer.nsecsElapsed()) / 1e9);
         }
+        if (m_store && !resourceName.isEmpty()) {
+            m_store->metrics().add({QDateTime::currentMSecsSinceEpoch(), resourceName,
+                                    Store::MessageDirection::In, timer.elapsed(), status >= 400});
+        }
     };
 
     if (request.path == u"/"_s && request.method == "GET") {

@@ -7,6 +7,8 @@
 #include "tests/support/testbackend.h"
 #include "tests/support/testpki.h"
 
+#include <QDateTime>
+#include <QHash>
 #include <QElapsedTimer>
 #include <QTemporaryDir>
 #include <QTest>
@@ -179,6 +181,26 @@ void TestConnectorPeer::checkSchemas(const QString &transferId)
 void TestConnectorPeer::transferCompletes()
 {
     startPair();
+    // The series are per minute: count from the start of this minute, and subtract what was there.
+    const qint64 minuteMs = QDateTime::currentMSecsSinceEpoch() / 60'000 * 60'000;
+    auto exchanges = [&](Connector::Connector *c, const QString &resource, Store::MessageDirection d) {
+        c->store()->flush();
+        const auto rows = c->store()->metrics().rows(minuteMs, minuteMs + 3'600'000);
+        qint64 n = -1;
+        if (rows) {
+            n = 0;
+            for (const Store::MetricRow &row : *rows)
+                n += row.resource == resource && row.direction == d ? row.count : 0;
+        }
+        return n;
+    };
+    const QString resources[] = {u"parties"_s, u"quotes"_s, u"transfers"_s};
+    const Store::MessageDirection directions[] = {Store::MessageDirection::Out, Store::MessageDirection::In};
+    QHash<QString, qint64> earlier;
+    for (auto *c : {m_payer.get(), m_payee.get()})
+        for (const QString &resource : resources)
+            for (auto d : directions)
+                earlier[u"%1/%2/%3"_s.arg(c == m_payer.get()).arg(resource).arg(int(d))] = exchanges(c, resource, d);
     rusage before{};
     getrusage(RUSAGE_SELF, &before);
     auto r = postTransfer(Json{{"idType", "MSISDN"}, {"idValue", "25612345678"}});
@@ -210,6 +232,19 @@ void TestConnectorPeer::transferCompletes()
     QCOMPARE(payeeRec.ilpFulfilment, fulfilment);
     QCOMPARE(payeeRec.ilpCondition, condition);
     QTRY_COMPARE(m_payer->store()->transfers().get(transferId).value()->state, u"COMPLETED"_s);
+
+    // Each FSPIOP exchange of the transfer is in the per-minute series the technical dashboard reads:
+    // the payer sent GET /parties, POST /quotes, POST /transfers and got their three callbacks; the
+    // payee the other way round.
+    for (auto *c : {m_payer.get(), m_payee.get()}) {
+        for (const QString &resource : resources) {
+            for (auto d : directions) {
+                const qint64 before = earlier.value(u"%1/%2/%3"_s.arg(c == m_payer.get()).arg(resource).arg(int(d)));
+                QVERIFY(before >= 0);
+                QTRY_COMPARE(exchanges(c, resource, d) - before, 1);
+            }
+        }
+    }
 
     // The payee's backend saw the reference's shapes (samples/backend-calls.json).
     QCOMPARE(m_payeeBackend->count("GET", u"/parties/MSISDN/25612345678"_s), 1);
